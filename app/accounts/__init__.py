@@ -1,0 +1,1 @@
+"""Accounts (лицевые счета) and their meters (приборы учёта)."""

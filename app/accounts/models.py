@@ -1,0 +1,82 @@
+"""Accounts (лицевые счета) and meters (приборы учёта), one tenant's rows each."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, ForeignKeyConstraint, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db import UTCDateTime, new_id, utcnow
+from app.extensions import db
+from app.tenancy.scoping import TenantScoped
+
+ACCOUNT_KINDS = ("individual", "legal", "management_company")
+METER_SERVICES = ("cold_water", "hot_water")
+
+
+class Account(TenantScoped, db.Model):
+    """A лицевой счёт: who is billed, where, and on what terms."""
+
+    __tablename__ = "accounts"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "settlement_id", "number"),
+        Index(None, "tenant_id", "number"),
+        ForeignKeyConstraint(["tenant_id", "settlement_id"],
+                             ["settlements.tenant_id", "settlements.id"]),
+        CheckConstraint(f"kind IN {ACCOUNT_KINDS}", name="kind"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    settlement_id: Mapped[uuid.UUID]
+    number: Mapped[str] = mapped_column(String(32))  # canonical form (tenancy.account_numbers)
+    kind: Mapped[str] = mapped_column(String(24), default="individual")
+    owner_surname: Mapped[str] = mapped_column(String(100))
+    owner_full_name: Mapped[str] = mapped_column(String(300))
+    organisation_name: Mapped[str | None] = mapped_column(String(300))
+    address: Mapped[str] = mapped_column(String(500))
+    private_house: Mapped[bool] = mapped_column(default=False)
+    common_house_meter: Mapped[bool] = mapped_column(default=False)
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(16))  # E.164
+    closed_on: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    settlement = relationship("Settlement", lazy="joined", viewonly=True)
+    meters: Mapped[list[Meter]] = relationship(back_populates="account", order_by="Meter.serial",
+                                               cascade="all, delete-orphan")
+
+    def __repr__(self) -> str:
+        return f"<Account {self.number}>"
+
+
+class Meter(TenantScoped, db.Model):
+    """A прибор учёта on an account: one or two zones (two-rate), fixed number of digits."""
+
+    __tablename__ = "meters"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "account_id", "serial"),
+        Index(None, "tenant_id", "serial"),
+        ForeignKeyConstraint(["tenant_id", "account_id"], ["accounts.tenant_id", "accounts.id"],
+                             ondelete="CASCADE"),
+        CheckConstraint(f"service IN {METER_SERVICES}", name="service"),
+        CheckConstraint("zones IN (1, 2)", name="zones"),
+        CheckConstraint("digits BETWEEN 3 AND 10", name="digits"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    account_id: Mapped[uuid.UUID]
+    serial: Mapped[str] = mapped_column(String(40))
+    service: Mapped[str] = mapped_column(String(16))
+    zones: Mapped[int] = mapped_column(default=1)
+    digits: Mapped[int] = mapped_column(default=5)
+    verified_until: Mapped[date | None]  # next поверка due; readings refused after it
+    installed_on: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    account: Mapped[Account] = relationship(back_populates="meters")
+
+    def __repr__(self) -> str:
+        return f"<Meter {self.serial}>"

@@ -1,0 +1,1 @@
+"""Who signs in: resident identities, utility staff and platform operators."""

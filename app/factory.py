@@ -1,0 +1,89 @@
+"""The steps of the app factory, each small enough to read at a glance."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from app.db import normalise_database_url
+from app.extensions import babel, csrf, db, migrate
+from config import load_settings
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+DEVELOPMENT_SECRET = "development-only-secret-key-do-not-use-in-production"  # noqa: S105
+
+
+def register_settings(app: Flask, overrides: dict[str, Any] | None) -> None:
+    """Declared settings from the environment, then test overrides, then derived Flask keys."""
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(load_settings(os.environ, Path(app.instance_path)))
+    app.config.from_mapping(overrides or {})
+    production = app.config["APP_ENV"] == "production"
+    if not app.config["SECRET_KEY"]:
+        if production:
+            raise RuntimeError("SECRET_KEY must be set when APP_ENV=production")
+        app.config["SECRET_KEY"] = DEVELOPMENT_SECRET
+    url = normalise_database_url(app.config["DATABASE_URL"])
+    app.config.update(
+        TESTING=app.config["APP_ENV"] == "testing",
+        SQLALCHEMY_DATABASE_URI=url,
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True} if url.startswith("postgresql") else {},
+        # Host-only (no Domain attribute): a Moscow session is never sent to Angarsk.
+        SESSION_COOKIE_DOMAIN=None,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=production,
+        BABEL_DEFAULT_LOCALE="ru",
+        BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),
+    )
+    logging.basicConfig(level=app.config["LOG_LEVEL"])
+    if app.config["TRUSTED_PROXIES"]:
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
+    csrf.init_app(app)
+    # Import every model module so the metadata (and Alembic) sees all tables.
+    from app import models  # noqa: F401
+
+
+def register_i18n(app: Flask) -> None:
+    from app.i18n import select_locale, select_timezone
+
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+
+
+def register_templating(app: Flask) -> None:
+    from app.templating import register_template_helpers
+
+    register_template_helpers(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.health.blueprint import bp as health_bp
+    from app.home.blueprint import bp as home_bp
+
+    for blueprint in (health_bp, home_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_error_handlers(app: Flask) -> None:
+    from app.errors import register as register_errors
+
+    register_errors(app)
+
+
+def register_cli(app: Flask) -> None:
+    from app.demo.cli import demo_cli
+    from app.tenancy.cli import tenants_cli
+
+    app.cli.add_command(tenants_cli)
+    app.cli.add_command(demo_cli)

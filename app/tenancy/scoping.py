@@ -1,0 +1,90 @@
+"""Tenant isolation in the database layer, twice over (SPEC §6, §7).
+
+No code path sees two tenants at once: platform work (loading tenant files, operator dashboards)
+walks the tenants one `tenant_scope()` at a time.
+
+1. ORM: every SELECT/UPDATE/DELETE that touches a `TenantScoped` model gets
+   `tenant_id = <current tenant>` added; with no tenant in scope it matches nothing (fail closed).
+   New rows are stamped with the current tenant, and writing a row of another tenant is refused.
+2. PostgreSQL: row-level security policies (see the migrations) read `app.tenant_id`, which every
+   transaction sets with `set_config(..., true)` — the `SET LOCAL` form, since a session-level SET
+   would leak across pooled connections.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, Integer, event, text
+from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column, with_loader_criteria
+
+from app.tenancy.context import current_tenant_id
+
+NO_TENANT = -1  # matches no row: what a query sees when no tenant is in scope
+
+
+class CrossTenantWrite(RuntimeError):
+    """A row of one tenant was about to be written while another tenant is in scope."""
+
+
+class TenantScoped:
+    """Mixin for tables holding one tenant's data; `tenant_id` leads the primary key."""
+
+    @declared_attr
+    def tenant_id(cls) -> Mapped[int]:
+        return mapped_column(Integer, ForeignKey("tenants.id", ondelete="RESTRICT"),
+                             primary_key=True, sort_order=-100)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _add_tenant_criteria(state):
+    if state.is_column_load or state.is_relationship_load:
+        return
+    if not (state.is_select or state.is_update or state.is_delete):
+        return
+    tenant_id = current_tenant_id()
+    tenant_id = NO_TENANT if tenant_id is None else tenant_id
+    state.statement = state.statement.options(
+        with_loader_criteria(TenantScoped, lambda cls: cls.tenant_id == tenant_id,
+                             include_aliases=True))
+
+
+@event.listens_for(Session, "before_flush")
+def _stamp_and_guard_tenant(session, _flush_context, _instances):
+    tenant_id = current_tenant_id()
+    for obj in [*session.new, *session.dirty, *session.deleted]:
+        if not isinstance(obj, TenantScoped):
+            continue
+        if obj.tenant_id is None and obj in session.new and tenant_id is not None:
+            obj.tenant_id = tenant_id
+        if tenant_id is None or obj.tenant_id != tenant_id:
+            raise CrossTenantWrite(
+                f"{type(obj).__name__} of tenant {obj.tenant_id} written in scope of {tenant_id}")
+
+
+_SET_SCOPE = text("SELECT set_config('app.tenant_id', :tenant_id, true)")
+
+
+def _scope_parameters() -> dict[str, str]:
+    tenant_id = current_tenant_id()
+    return {"tenant_id": "" if tenant_id is None else str(tenant_id)}
+
+
+@event.listens_for(Session, "after_begin")
+def _set_rls_scope(_session, _transaction, connection):
+    if connection.dialect.name == "postgresql":
+        connection.execute(_SET_SCOPE, _scope_parameters())
+
+
+def apply_scope_to_session() -> None:
+    """Re-send the scope to PostgreSQL when it changes inside an open transaction."""
+    from flask import has_app_context
+
+    if not has_app_context():
+        return
+    from app.extensions import db
+
+    session = db.session()
+    if not session.in_transaction():
+        return
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(_SET_SCOPE, _scope_parameters())
