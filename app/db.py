@@ -64,8 +64,16 @@ def normalise_database_url(url: str) -> str:
 def _configure_sqlite(dbapi_connection, _record):
     # SQLite ignores foreign keys unless asked, and WAL lets readers work while a writer commits.
     if isinstance(dbapi_connection, sqlite3.Connection):
+        # Let SQLAlchemy, not pysqlite, decide when transactions begin, so SAVEPOINTs work.
+        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA busy_timeout = 5000")
         cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _begin_sqlite(connection):
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN")

@@ -73,7 +73,8 @@ def run_migrations_online():
     conf_args["compare_type"] = True
     conf_args["render_item"] = _render_item
 
-    with _engine().connect() as connection:
+    engine = _engine()
+    with engine.connect() as connection:
         context.configure(
             connection=connection,
             target_metadata=target_db.metadata,
@@ -82,6 +83,8 @@ def run_migrations_online():
         with context.begin_transaction():
             context.run_migrations()
             _grant_app_role(connection)
+    if engine is not target_db.engine:
+        engine.dispose()
 
 
 if context.is_offline_mode():

@@ -3,25 +3,26 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from app.tenancy.snapshot import TenantSnapshot
 
 FEATURE_TITLES = {
-    "feedback": "Обратная связь: вопросы о начислениях и показаниях",
-    "consultation_request": "Заявка на консультацию специалиста",
-    "ask_question": "«Задать вопрос» водоканалу",
-    "account_closure_request": "Заявка на закрытие лицевого счёта по окончании договора",
-    "tariffs": "Действующие тарифы",
-    "billing_date_range": "Начисления и платежи за выбранный период",
-    "linked_accounts": "Несколько лицевых счетов под одним логином",
-    "service_requests": "Заявки: опломбирование и замена счётчика, неисправность, договор, акт "
-                        "сверки, запись на приём",
-    "electronic_reception": "Электронная приёмная",
-    "readings_protocol": "Протокол переданных показаний в PDF",
-    "legal_documents": "Счета и документы для юридических лиц",
-    "contacts_edit": "Смена пароля и контактных данных",
-    "mobile_app": "Мобильное приложение",
+    "feedback": _l("Обратная связь: вопросы о начислениях и показаниях"),
+    "consultation_request": _l("Заявка на консультацию специалиста"),
+    "ask_question": _l("«Задать вопрос» водоканалу"),
+    "account_closure_request": _l("Заявка на закрытие лицевого счёта по окончании договора"),
+    "tariffs": _l("Действующие тарифы"),
+    "billing_date_range": _l("Начисления и платежи за выбранный период"),
+    "linked_accounts": _l("Несколько лицевых счетов под одним логином"),
+    "service_requests": _l("Заявки: опломбирование и замена счётчика, неисправность, договор, акт "
+                               "сверки, запись на приём"),
+    "electronic_reception": _l("Электронная приёмная"),
+    "readings_protocol": _l("Протокол переданных показаний в PDF"),
+    "legal_documents": _l("Счета и документы для юридических лиц"),
+    "contacts_edit": _l("Смена пароля и контактных данных"),
+    "mobile_app": _l("Мобильное приложение"),
 }
 
 
@@ -58,4 +59,4 @@ def describe_payment(option) -> str:
 
 def enabled_features(tenant: TenantSnapshot) -> list[str]:
     """Titles of the tenant's enabled features, in a stable order."""
-    return [_(title) for key, title in FEATURE_TITLES.items() if tenant.feature(key) is not None]
+    return [str(title) for key, title in FEATURE_TITLES.items() if tenant.feature(key) is not None]

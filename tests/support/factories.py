@@ -1,0 +1,49 @@
+"""Factory functions tests call to make tenant data: `make_account(tenant, ...)`."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+
+from sqlalchemy import select
+
+from app.accounts.models import Account, Meter
+from app.extensions import db
+from app.tenancy.context import tenant_scope
+from app.tenancy.models import Settlement
+from app.tenancy.snapshot import TenantSnapshot
+
+_sequence = itertools.count(1)
+
+
+def next_number(tenant: TenantSnapshot, *, private_house: bool = False) -> str:
+    """A fresh, valid account number in the tenant's format."""
+    fmt = tenant.account_numbers
+    body = str(next(_sequence)).zfill(fmt.length)[-fmt.length:]
+    if fmt.prefix_length:
+        prefix = fmt.private_house_prefix if private_house and fmt.private_house_prefix else "01"
+        return f"{prefix}{fmt.separator}{body}"
+    return body
+
+
+def make_account(tenant: TenantSnapshot, *, settlement_code: str | None = None,
+                 meters: int = 1, **fields) -> Account:
+    """An account of `tenant` (in its first settlement unless told), with `meters` cold meters."""
+    with tenant_scope(tenant):
+        code = settlement_code or tenant.config.settlements[0].code
+        settlement = db.session.scalar(select(Settlement).where(Settlement.code == code))
+        values = {
+            "number": next_number(tenant, private_house=fields.get("private_house", False)),
+            "owner_surname": "Иванов",
+            "owner_full_name": "Иванов Иван Иванович",
+            "address": "ул. Ленина, д. 1, кв. 1",
+        }
+        values.update(fields)
+        account = Account(settlement_id=settlement.id, **values)
+        db.session.add(account)
+        for index in range(meters):
+            account.meters.append(Meter(serial=f"{account.number}-{index + 1}",
+                                        service="cold_water", digits=5,
+                                        verified_until=date(2030, 1, 1)))
+        db.session.flush()
+        return account
