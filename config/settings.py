@@ -62,7 +62,6 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MAIL_TIMEOUT", 10, "SMTP timeout in seconds", int),
     Setting("MAIL_DEFAULT_SENDER", "noreply@vodokabinet.localhost", "From address when the tenant "
             "sets none"),
-    Setting("SMS_BACKEND", "outbox", "`outbox` (each message a file under `instance/outbox/sms/`)"),
     Setting("LOG_LEVEL", "INFO", "root log level"),
 )
 

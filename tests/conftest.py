@@ -28,6 +28,9 @@ SLUGS = ("cheboksary", "sevastopol", "angarsk", "moscow", "novosibirsk")
 
 
 def pytest_sessionstart(session):
+    if os.environ.get("CI_STRICT") and not (configured_server_url() and os.environ.get("REDIS_URL")):
+        raise pytest.UsageError("CI_STRICT: DATABASE_URL must point at PostgreSQL and REDIS_URL "
+                                "at Redis")
     # The .mo catalogues are build output (make compiles them); compile here too so a bare
     # `pytest` after editing a .po file tests the current translations.
     from babel.messages.mofile import write_mo
