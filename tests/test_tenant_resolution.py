@@ -129,3 +129,43 @@ def test_healthz_is_503_when_the_database_does_not_answer(client, monkeypatch):
     response = client.get("/healthz", headers={"Host": "localhost"})
     assert response.status_code == 503
     assert response.get_json()["status"] == "unavailable"
+
+
+def _rename(slug: str, short_name: str) -> None:
+    tenant = db.session.scalar(select(Tenant).where(Tenant.slug == slug))
+    tenant.config = {**tenant.config, "short_name": short_name}
+    db.session.commit()
+
+
+def test_a_change_made_by_another_process_arrives_through_redis(app, test_database, tmp_path):
+    if not app.config["REDIS_URL"]:
+        pytest.skip("cross-process invalidation goes through Redis; REDIS_URL is unset")
+    from tests.conftest import make_test_app
+
+    other = make_test_app(test_database, tmp_path, REDIS_PREFIX=app.config["REDIS_PREFIX"],
+                          TENANT_CACHE_TTL=3600)
+    other.test_client_class = app.test_client_class
+    other_client = other.test_client()
+    assert "Мосводоканал" in other_client.get("/", headers={"Host": host("moscow")}).get_data(
+        as_text=True)
+    with app.app_context():  # "this" process changes the tenant and commits
+        _rename("moscow", "Мосводоканал 2.0")
+    page = other_client.get("/", headers={"Host": host("moscow")}).get_data(as_text=True)
+    assert "Мосводоканал 2.0" in page
+
+
+def test_without_a_change_signal_the_cache_expires_after_its_ttl(app_context, monkeypatch):
+    from app.tenancy import cache as cache_module
+    from app.tenancy.cache import TenantCache
+
+    clock = [1000.0]
+    monkeypatch.setattr(cache_module.time, "monotonic", lambda: clock[0])
+    cache = TenantCache(ttl_seconds=30)
+    assert cache.directory().by_slug["moscow"].config.short_name == "Мосводоканал"
+    tenant = db.session.scalar(select(Tenant).where(Tenant.slug == "moscow"))
+    tenant.config = {**tenant.config, "short_name": "Новое имя"}
+    db.session.flush()
+    clock[0] += 10
+    assert cache.directory().by_slug["moscow"].config.short_name == "Мосводоканал"
+    clock[0] += 25
+    assert cache.directory().by_slug["moscow"].config.short_name == "Новое имя"
