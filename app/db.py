@@ -56,7 +56,7 @@ def normalise_database_url(url: str) -> str:
     """Point bare PostgreSQL URLs at psycopg 3, the only PostgreSQL driver we install."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 

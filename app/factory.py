@@ -15,7 +15,7 @@ from app.extensions import babel, csrf, db, migrate
 from config import load_settings
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
-DEVELOPMENT_SECRET = "development-only-secret-key-do-not-use-in-production"  # noqa: S105
+DEVELOPMENT_SECRET = "development-only-secret-key-do-not-use-in-production"
 
 
 def register_settings(app: Flask, overrides: dict[str, Any] | None) -> None:

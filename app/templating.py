@@ -35,13 +35,18 @@ def format_days(days) -> str:
             runs[-1].append(index)
         else:
             runs.append([index])
-    return ", ".join(names[run[0]] if len(run) == 1 else f"{names[run[0]]}–{names[run[-1]]}"
-                     for run in runs)
+    return ", ".join(
+        names[run[0]] if len(run) == 1 else f"{names[run[0]]}–{names[run[-1]]}" for run in runs
+    )
 
 
 def _template_globals() -> dict:
-    return {"tenant": get_current_tenant(), "platform_url": platform_url, "tenant_url": tenant_url,
-            "current_locale": str(get_locale() or "ru")}
+    return {
+        "tenant": get_current_tenant(),
+        "platform_url": platform_url,
+        "tenant_url": tenant_url,
+        "current_locale": str(get_locale() or "ru"),
+    }
 
 
 def register_template_helpers(app: Flask) -> None:

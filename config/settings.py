@@ -33,24 +33,47 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("APP_ENV", "development", "`development`, `production` or `testing`; production refuses "
-            "to start without `SECRET_KEY` and marks cookies Secure"),
+    Setting(
+        "APP_ENV",
+        "development",
+        "`development`, `production` or `testing`; production refuses "
+        "to start without `SECRET_KEY` and marks cookies Secure",
+    ),
     Setting("SECRET_KEY", None, "signs sessions and links; required in production"),
-    Setting("DATABASE_URL", None, "SQLAlchemy URL of the app's database; default: SQLite file "
-            "`instance/vodokabinet.sqlite3`. On PostgreSQL use a role that does not own the tables "
-            "so row-level security applies"),
-    Setting("MIGRATION_DATABASE_URL", None, "URL `flask db upgrade` connects with (the tables' "
-            "owner); default: `DATABASE_URL`"),
-    Setting("REDIS_URL", None, "Redis for jobs, rate limits and tenant-cache invalidation; unset: "
-            "jobs run in-process and limits are kept in memory"),
+    Setting(
+        "DATABASE_URL",
+        None,
+        "SQLAlchemy URL of the app's database; default: SQLite file "
+        "`instance/vodokabinet.sqlite3`. On PostgreSQL use a role that does not own the tables "
+        "so row-level security applies",
+    ),
+    Setting(
+        "MIGRATION_DATABASE_URL",
+        None,
+        "URL `flask db upgrade` connects with (the tables' owner); default: `DATABASE_URL`",
+    ),
+    Setting(
+        "REDIS_URL",
+        None,
+        "Redis for jobs, rate limits and tenant-cache invalidation; unset: "
+        "jobs run in-process and limits are kept in memory",
+    ),
     Setting("REDIS_PREFIX", "vodokabinet", "prefix of every Redis key and RQ queue name"),
-    Setting("PLATFORM_DOMAIN", "localhost", "tenants live at `<slug>.<PLATFORM_DOMAIN>`; the bare "
-            "domain shows the list of utilities"),
+    Setting(
+        "PLATFORM_DOMAIN",
+        "localhost",
+        "tenants live at `<slug>.<PLATFORM_DOMAIN>`; the bare domain shows the list of utilities",
+    ),
     Setting("PREFERRED_URL_SCHEME", "http", "scheme of links the platform builds to itself"),
-    Setting("TRUSTED_PROXIES", 0, "number of reverse proxies (nginx) whose X-Forwarded-* headers "
-            "are trusted", int),
-    Setting("TENANT_CACHE_TTL", 30, "seconds a resolved tenant is trusted without a change signal",
-            int),
+    Setting(
+        "TRUSTED_PROXIES",
+        0,
+        "number of reverse proxies (nginx) whose X-Forwarded-* headers are trusted",
+        int,
+    ),
+    Setting(
+        "TENANT_CACHE_TTL", 30, "seconds a resolved tenant is trusted without a change signal", int
+    ),
     Setting("MAIL_BACKEND", "outbox", "`outbox` (each message an `.eml` file) or `smtp`"),
     Setting("MAIL_OUTBOX_DIR", None, "where the outbox writes; default `instance/outbox/`"),
     Setting("MAIL_SERVER", "localhost", "SMTP host"),
@@ -60,14 +83,19 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MAIL_USE_TLS", False, "STARTTLS after connecting", _bool),
     Setting("MAIL_USE_SSL", False, "connect with implicit TLS (port 465)", _bool),
     Setting("MAIL_TIMEOUT", 10, "SMTP timeout in seconds", int),
-    Setting("MAIL_DEFAULT_SENDER", "noreply@vodokabinet.localhost", "From address when the tenant "
-            "sets none"),
+    Setting(
+        "MAIL_DEFAULT_SENDER",
+        "noreply@vodokabinet.localhost",
+        "From address when the tenant sets none",
+    ),
     Setting("LOG_LEVEL", "INFO", "root log level"),
 )
 
 
-def load_settings(environ: Mapping[str, str] | None = None, instance_path: Path | None = None,
-                  ) -> dict[str, Any]:
+def load_settings(
+    environ: Mapping[str, str] | None = None,
+    instance_path: Path | None = None,
+) -> dict[str, Any]:
     """Read every declared setting from the environment, applying defaults and parsers."""
     environ = os.environ if environ is None else environ
     values: dict[str, Any] = {}

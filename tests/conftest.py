@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from flask_migrate import upgrade
-from sqlalchemy import event
 from flask.globals import app_ctx
 from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import event
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from app import create_app
@@ -28,9 +28,12 @@ SLUGS = ("cheboksary", "sevastopol", "angarsk", "moscow", "novosibirsk")
 
 
 def pytest_sessionstart(session):
-    if os.environ.get("CI_STRICT") and not (configured_server_url() and os.environ.get("REDIS_URL")):
-        raise pytest.UsageError("CI_STRICT: DATABASE_URL must point at PostgreSQL and REDIS_URL "
-                                "at Redis")
+    if os.environ.get("CI_STRICT") and not (
+        configured_server_url() and os.environ.get("REDIS_URL")
+    ):
+        raise pytest.UsageError(
+            "CI_STRICT: DATABASE_URL must point at PostgreSQL and REDIS_URL at Redis"
+        )
     # The .mo catalogues are build output (make compiles them); compile here too so a bare
     # `pytest` after editing a .po file tests the current translations.
     from babel.messages.mofile import write_mo
@@ -111,7 +114,8 @@ def _transaction(request, app) -> Iterator[None]:
         original = db.session
         db.session = scoped_session(
             sessionmaker(bind=connection, join_transaction_mode="create_savepoint"),
-            scopefunc=lambda: id(app_ctx._get_current_object()))
+            scopefunc=lambda: id(app_ctx._get_current_object()),
+        )
         try:
             yield
         finally:

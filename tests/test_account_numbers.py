@@ -8,8 +8,14 @@ from hypothesis import strategies as st
 
 from app.tenancy.account_numbers import AccountNumberFormat, InvalidAccountNumber
 
-NOVOSIBIRSK = AccountNumberFormat(length=7, pad=True, prefix_length=2, separator="-",
-                                  private_house_prefix="11", example="01-1234567")
+NOVOSIBIRSK = AccountNumberFormat(
+    length=7,
+    pad=True,
+    prefix_length=2,
+    separator="-",
+    private_house_prefix="11",
+    example="01-1234567",
+)
 MOSCOW = AccountNumberFormat(length=10, example="7012345678")
 
 seven_digits = st.text(alphabet="0123456789", min_size=7, max_size=7)
@@ -29,8 +35,9 @@ def test_novosibirsk_full_number_stays():
     assert NOVOSIBIRSK.normalise("01-1234567") == "01-1234567"
 
 
-@pytest.mark.parametrize("typed", [" 01-1234567 ", "01 1234567", "01–1234567", "011234567",
-                                   "01.1234567"])
+@pytest.mark.parametrize(
+    "typed", [" 01-1234567 ", "01 1234567", "01–1234567", "011234567", "01.1234567"]
+)
 def test_novosibirsk_accepts_how_people_copy_numbers_from_receipts(typed):
     assert NOVOSIBIRSK.normalise(typed) == "01-1234567"
 
@@ -40,8 +47,10 @@ def test_novosibirsk_bare_digits_without_private_sector_need_the_prefix():
         NOVOSIBIRSK.normalise("7785")
 
 
-@pytest.mark.parametrize("typed", ["абв", "", "   ", "01-12345678", "1-1234567", "01-12a4567",
-                                   "01-1234567-1", "٠١-١٢٣٤٥٦٧"])
+@pytest.mark.parametrize(
+    "typed",
+    ["абв", "", "   ", "01-12345678", "1-1234567", "01-12a4567", "01-1234567-1", "٠١-١٢٣٤٥٦٧"],
+)
 def test_junk_is_refused_with_the_tenants_example(typed):
     with pytest.raises(InvalidAccountNumber) as error:
         NOVOSIBIRSK.normalise(typed)

@@ -18,8 +18,10 @@ def test_pages_are_russian_by_default(client):
 
 def test_moscow_window_is_described_with_russian_plurals(client):
     page = client.get("/", headers={"Host": host("moscow")}).get_data(as_text=True)
-    assert ("последние 2 рабочих дня месяца и первые 2 рабочих дня следующего месяца, "
-            "включая выходные между ними") in page
+    assert (
+        "последние 2 рабочих дня месяца и первые 2 рабочих дня следующего месяца, "
+        "включая выходные между ними"
+    ) in page
 
 
 def test_sevastopol_window_crosses_the_month(client):
@@ -31,8 +33,9 @@ def test_english_is_chosen_with_the_language_switch(client):
     base = f"http://{host('moscow')}"
     home = client.get("/", base_url=base).get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', home).group(1)
-    response = client.post("/language", base_url=base,
-                           data={"locale": "en", "next": "/", "csrf_token": token})
+    response = client.post(
+        "/language", base_url=base, data={"locale": "en", "next": "/", "csrf_token": token}
+    )
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
     page = client.get("/", base_url=base).get_data(as_text=True)
@@ -43,8 +46,9 @@ def test_english_is_chosen_with_the_language_switch(client):
 
 
 def test_language_switch_needs_the_csrf_token(client):
-    response = client.post("/language", headers={"Host": host("moscow")},
-                           data={"locale": "en", "next": "/"})
+    response = client.post(
+        "/language", headers={"Host": host("moscow")}, data={"locale": "en", "next": "/"}
+    )
     assert response.status_code == 400
 
 
@@ -53,8 +57,11 @@ def test_language_switch_never_redirects_off_the_host(client):
     home = client.get("/", headers={"Host": host("moscow")}).get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', home).group(1)
     for target in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
-        response = client.post("/language", headers={"Host": host("moscow")},
-                               data={"locale": "ru", "next": target, "csrf_token": token})
+        response = client.post(
+            "/language",
+            headers={"Host": host("moscow")},
+            data={"locale": "ru", "next": target, "csrf_token": token},
+        )
         assert response.headers["Location"] == "/"
 
 
@@ -63,6 +70,7 @@ def test_every_message_has_an_english_translation():
         template = read_po(file)
     with (ROOT / "app/translations/en/LC_MESSAGES/messages.po").open("rb") as file:
         english = read_po(file)
-    untranslated = [m.id for m in template if m.id and not (english.get(m.id) and
-                                                            english.get(m.id).string)]
+    untranslated = [
+        m.id for m in template if m.id and not (english.get(m.id) and english.get(m.id).string)
+    ]
     assert untranslated == []

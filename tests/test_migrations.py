@@ -15,8 +15,17 @@ from tests.support.databases import (
     sqlite_database,
 )
 
-TABLES = {"tenants", "tenant_domains", "settlements", "accounts", "meters", "residents",
-          "resident_accounts", "staff_users", "operators"}
+TABLES = {
+    "tenants",
+    "tenant_domains",
+    "settlements",
+    "accounts",
+    "meters",
+    "residents",
+    "resident_accounts",
+    "staff_users",
+    "operators",
+}
 
 
 def _fresh_database(tmp_path):

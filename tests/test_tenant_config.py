@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.tenancy.config import TenantConfigError, dump_tenant_config, load_tenant_config
-from app.tenancy.models import Settlement, Tenant
 from app.tenancy.context import tenant_scope
+from app.tenancy.models import Settlement, Tenant
 from tests.conftest import SLUGS, TENANTS_DIR
 
 
@@ -95,19 +95,26 @@ def test_list_items_are_named_by_index():
     assert "settlements[1].code" in dict(problems(data))
 
 
-@pytest.mark.parametrize(("mutate", "key"), [
-    (lambda d: d.update(time_zone="Europe/Atlantis"), "time_zone"),
-    (lambda d: d["requisites"].update(inn="7701004014"), "requisites.inn"),
-    (lambda d: d["requisites"].update(settlement_account="40702810233800000046"),
-     "requisites.settlement_account"),
-    (lambda d: d["requisites"].update(correspondent_account="30101810400000000999"),
-     "requisites.correspondent_account"),
-    (lambda d: d["account_number"].update(example="12345"), "account_number.example"),
-    (lambda d: d["payments"].update(due_day=10), "payments.due_day"),
-    (lambda d: d["contacts"]["phones"][0].update(number="12"), "contacts.phones[0].number"),
-    (lambda d: d["features"].update(teleport={}), "features.teleport"),
-    (lambda d: d["readings"].update(services=["gas"]), "readings.services[0]"),
-])
+@pytest.mark.parametrize(
+    ("mutate", "key"),
+    [
+        (lambda d: d.update(time_zone="Europe/Atlantis"), "time_zone"),
+        (lambda d: d["requisites"].update(inn="7701004014"), "requisites.inn"),
+        (
+            lambda d: d["requisites"].update(settlement_account="40702810233800000046"),
+            "requisites.settlement_account",
+        ),
+        (
+            lambda d: d["requisites"].update(correspondent_account="30101810400000000999"),
+            "requisites.correspondent_account",
+        ),
+        (lambda d: d["account_number"].update(example="12345"), "account_number.example"),
+        (lambda d: d["payments"].update(due_day=10), "payments.due_day"),
+        (lambda d: d["contacts"]["phones"][0].update(number="12"), "contacts.phones[0].number"),
+        (lambda d: d["features"].update(teleport={}), "features.teleport"),
+        (lambda d: d["readings"].update(services=["gas"]), "readings.services[0]"),
+    ],
+)
 def test_invalid_values_are_refused_at_their_key(mutate, key):
     data = raw("moscow")
     mutate(data)
@@ -127,8 +134,9 @@ def test_angarsk_old_deadline_of_the_10th_is_refused_by_the_federal_rule():
 
 
 def write(directory: Path, slug: str, data: dict) -> None:
-    (directory / f"{slug}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True),
-                                            encoding="utf-8")
+    (directory / f"{slug}.yaml").write_text(
+        yaml.safe_dump(data, allow_unicode=True), encoding="utf-8"
+    )
 
 
 def test_cli_load_is_idempotent_and_lists_tenants(app):
@@ -138,7 +146,8 @@ def test_cli_load_is_idempotent_and_lists_tenants(app):
     assert all(f"{slug}: unchanged" in first.output for slug in SLUGS)
     listing = runner.invoke(args=["tenants", "list"])
     assert "novosibirsk\tМУП г. Новосибирска «Горводоканал»\tactive\tnovosibirsk.localhost" in (
-        listing.output)
+        listing.output
+    )
 
 
 def test_cli_load_updates_a_changed_file_and_its_settlements(app, tmp_path):
@@ -154,8 +163,7 @@ def test_cli_load_updates_a_changed_file_and_its_settlements(app, tmp_path):
         assert tenant.config.short_name == "Водоканал Чувашии"
         with tenant_scope(tenant):
             rows = {s.code: s.active for s in db.session.scalars(select(Settlement))}
-    assert rows == {"cheboksary": True, "novocheboksarsk": True, "kugesi": False,
-                    "marposad": True}
+    assert rows == {"cheboksary": True, "novocheboksarsk": True, "kugesi": False, "marposad": True}
 
 
 def test_one_bad_file_means_nothing_is_loaded(app, tmp_path):
@@ -194,8 +202,14 @@ def test_a_custom_domain_cannot_be_claimed_twice(app, tmp_path):
 
 def test_a_new_sixth_utility_is_onboarded_by_one_file(app, client, tmp_path):
     data = raw("novosibirsk")
-    data.update(slug="tver", name="ООО «Тверь Водоканал»", short_name="Тверь Водоканал",
-                city="Тверь", time_zone="Europe/Moscow", domains=["воды-твери.рф"])
+    data.update(
+        slug="tver",
+        name="ООО «Тверь Водоканал»",
+        short_name="Тверь Водоканал",
+        city="Тверь",
+        time_zone="Europe/Moscow",
+        domains=["воды-твери.рф"],
+    )
     data["settlements"] = [{"code": "tver", "name": "г. Тверь"}]
     write(tmp_path, "tver", data)
     result = app.test_cli_runner().invoke(args=["tenants", "load", str(tmp_path)])
@@ -210,4 +224,5 @@ def test_reference_documentation_is_current():
 
     documented = (TENANTS_DIR.parent / "docs" / "tenant-config.md").read_text(encoding="utf-8")
     assert documented == config_reference_markdown(), (
-        "run: flask --app wsgi tenants schema > docs/tenant-config.md")
+        "run: flask --app wsgi tenants schema > docs/tenant-config.md"
+    )

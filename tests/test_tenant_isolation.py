@@ -91,10 +91,10 @@ def test_every_tenant_table_leads_its_keys_with_tenant_id():
 
 
 def issubclass_table(table) -> bool:
-    return any(issubclass(m.class_, TenantScoped) and m.local_table is table
-               for m in db.Model.registry.mappers)
-
-
+    return any(
+        issubclass(m.class_, TenantScoped) and m.local_table is table
+        for m in db.Model.registry.mappers
+    )
 
 
 def _on_postgres() -> bool:
@@ -104,19 +104,25 @@ def _on_postgres() -> bool:
 def test_app_connects_as_a_role_that_row_level_security_applies_to(app_context):
     if not _on_postgres():
         pytest.skip("row-level security is PostgreSQL's")
-    bypass = db.session.execute(text(
-        "SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user")).scalar()
+    bypass = db.session.execute(
+        text("SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user")
+    ).scalar()
     assert bypass is False
 
 
 def test_row_level_security_is_forced_on_every_tenant_table(app_context):
     if not _on_postgres():
         pytest.skip("row-level security is PostgreSQL's")
-    tables = [m.local_table.name for m in db.Model.registry.mappers
-              if issubclass(m.class_, TenantScoped)]
-    rows = db.session.execute(text(
-        "SELECT relname, relrowsecurity, relforcerowsecurity FROM pg_class "
-        "WHERE relname = ANY(:tables)"), {"tables": tables}).all()
+    tables = [
+        m.local_table.name for m in db.Model.registry.mappers if issubclass(m.class_, TenantScoped)
+    ]
+    rows = db.session.execute(
+        text(
+            "SELECT relname, relrowsecurity, relforcerowsecurity FROM pg_class "
+            "WHERE relname = ANY(:tables)"
+        ),
+        {"tables": tables},
+    ).all()
     assert {name for name, *_ in rows} == set(tables)
     assert all(enabled and forced for _, enabled, forced in rows)
 
@@ -139,9 +145,13 @@ def test_raw_insert_into_another_tenant_is_rejected_by_the_database(two_accounts
     with tenant_scope(tenants["moscow"]):
         savepoint = db.session.begin_nested()
         with pytest.raises(DBAPIError, match="row-level security"):
-            db.session.execute(text(
-                "INSERT INTO meters (tenant_id, id, account_id, serial, service, zones, digits, "
-                "created_at) VALUES (:tenant, gen_random_uuid(), :account, 'x', 'cold_water', 1, "
-                "5, now())"), {"tenant": tenants["angarsk"].id, "account": angarsk.id})
+            db.session.execute(
+                text(
+                    "INSERT INTO meters (tenant_id, id, account_id, serial, service, zones, digits, "
+                    "created_at) VALUES (:tenant, gen_random_uuid(), :account, 'x', 'cold_water', 1, "
+                    "5, now())"
+                ),
+                {"tenant": tenants["angarsk"].id, "account": angarsk.id},
+            )
         savepoint.rollback()
         assert db.session.scalar(select(func.count()).select_from(Meter)) == 1

@@ -57,7 +57,9 @@ def test_platform_host_lists_every_utility_with_links(client):
         assert name in page
 
 
-@pytest.mark.parametrize("raw_host", ["MOSCOW.localhost", "moscow.localhost.", "moscow.localhost:8080"])
+@pytest.mark.parametrize(
+    "raw_host", ["MOSCOW.localhost", "moscow.localhost.", "moscow.localhost:8080"]
+)
 def test_host_matching_ignores_case_port_and_trailing_dot(client, raw_host):
     page = client.get("/", headers={"Host": raw_host}).get_data(as_text=True)
     assert "АО «Мосводоканал»" in page
@@ -68,7 +70,9 @@ def test_nested_subdomain_is_not_a_tenant(client):
 
 
 def test_custom_domain_resolves_to_its_tenant(client, tenants):
-    db.session.add(TenantDomain(host="lk.gorvodokanal.example", tenant_id=tenants["novosibirsk"].id))
+    db.session.add(
+        TenantDomain(host="lk.gorvodokanal.example", tenant_id=tenants["novosibirsk"].id)
+    )
     db.session.commit()
     page = client.get("/", headers={"Host": "lk.gorvodokanal.example"}).get_data(as_text=True)
     assert "Горводоканал" in page
@@ -142,12 +146,14 @@ def test_a_change_made_by_another_process_arrives_through_redis(app, test_databa
         pytest.skip("cross-process invalidation goes through Redis; REDIS_URL is unset")
     from tests.conftest import make_test_app
 
-    other = make_test_app(test_database, tmp_path, REDIS_PREFIX=app.config["REDIS_PREFIX"],
-                          TENANT_CACHE_TTL=3600)
+    other = make_test_app(
+        test_database, tmp_path, REDIS_PREFIX=app.config["REDIS_PREFIX"], TENANT_CACHE_TTL=3600
+    )
     other.test_client_class = app.test_client_class
     other_client = other.test_client()
     assert "Мосводоканал" in other_client.get("/", headers={"Host": host("moscow")}).get_data(
-        as_text=True)
+        as_text=True
+    )
     with app.app_context():  # "this" process changes the tenant and commits
         _rename("moscow", "Мосводоканал 2.0")
     page = other_client.get("/", headers={"Host": host("moscow")}).get_data(as_text=True)

@@ -23,8 +23,9 @@ class Account(TenantScoped, db.Model):
     __table_args__ = (
         UniqueConstraint("tenant_id", "settlement_id", "number"),
         Index(None, "tenant_id", "number"),
-        ForeignKeyConstraint(["tenant_id", "settlement_id"],
-                             ["settlements.tenant_id", "settlements.id"]),
+        ForeignKeyConstraint(
+            ["tenant_id", "settlement_id"], ["settlements.tenant_id", "settlements.id"]
+        ),
         CheckConstraint(f"kind IN {ACCOUNT_KINDS}", name="kind"),
     )
 
@@ -45,8 +46,9 @@ class Account(TenantScoped, db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     settlement = relationship("Settlement", lazy="joined", viewonly=True)
-    meters: Mapped[list[Meter]] = relationship(back_populates="account", order_by="Meter.serial",
-                                               cascade="all, delete-orphan")
+    meters: Mapped[list[Meter]] = relationship(
+        back_populates="account", order_by="Meter.serial", cascade="all, delete-orphan"
+    )
 
     def __repr__(self) -> str:
         return f"<Account {self.number}>"
@@ -59,8 +61,9 @@ class Meter(TenantScoped, db.Model):
     __table_args__ = (
         UniqueConstraint("tenant_id", "account_id", "serial"),
         Index(None, "tenant_id", "serial"),
-        ForeignKeyConstraint(["tenant_id", "account_id"], ["accounts.tenant_id", "accounts.id"],
-                             ondelete="CASCADE"),
+        ForeignKeyConstraint(
+            ["tenant_id", "account_id"], ["accounts.tenant_id", "accounts.id"], ondelete="CASCADE"
+        ),
         CheckConstraint(f"service IN {METER_SERVICES}", name="service"),
         CheckConstraint("zones IN (1, 2)", name="zones"),
         CheckConstraint("digits BETWEEN 3 AND 10", name="digits"),

@@ -44,7 +44,8 @@ class Resident(TenantScoped, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     account_links: Mapped[list[ResidentAccount]] = relationship(
-        back_populates="resident", cascade="all, delete-orphan")
+        back_populates="resident", cascade="all, delete-orphan"
+    )
 
 
 class ResidentAccount(TenantScoped, db.Model):
@@ -53,10 +54,14 @@ class ResidentAccount(TenantScoped, db.Model):
     __tablename__ = "resident_accounts"
     __table_args__ = (
         Index(None, "tenant_id", "account_id"),
-        ForeignKeyConstraint(["tenant_id", "resident_id"], ["residents.tenant_id", "residents.id"],
-                             ondelete="CASCADE"),
-        ForeignKeyConstraint(["tenant_id", "account_id"], ["accounts.tenant_id", "accounts.id"],
-                             ondelete="CASCADE"),
+        ForeignKeyConstraint(
+            ["tenant_id", "resident_id"],
+            ["residents.tenant_id", "residents.id"],
+            ondelete="CASCADE",
+        ),
+        ForeignKeyConstraint(
+            ["tenant_id", "account_id"], ["accounts.tenant_id", "accounts.id"], ondelete="CASCADE"
+        ),
     )
 
     resident_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)

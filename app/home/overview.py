@@ -16,8 +16,10 @@ FEATURE_TITLES = {
     "tariffs": _l("Действующие тарифы"),
     "billing_date_range": _l("Начисления и платежи за выбранный период"),
     "linked_accounts": _l("Несколько лицевых счетов под одним логином"),
-    "service_requests": _l("Заявки: опломбирование и замена счётчика, неисправность, договор, акт "
-                               "сверки, запись на приём"),
+    "service_requests": _l(
+        "Заявки: опломбирование и замена счётчика, неисправность, договор, акт "
+        "сверки, запись на приём"
+    ),
     "electronic_reception": _l("Электронная приёмная"),
     "readings_protocol": _l("Протокол переданных показаний в PDF"),
     "legal_documents": _l("Счета и документы для юридических лиц"),
@@ -29,16 +31,28 @@ FEATURE_TITLES = {
 def describe_window(window) -> str:
     """The reading window in words, e.g. «с 20 по 25 число каждого месяца»."""
     if window.kind == "working_days":
-        last = ngettext("последний %(num)d рабочий день месяца",
-                        "последние %(num)d рабочих дня месяца", window.last_working_days)
-        first = ngettext("первый %(num)d рабочий день следующего месяца",
-                         "первые %(num)d рабочих дня следующего месяца", window.first_working_days)
+        last = ngettext(
+            "последний %(num)d рабочий день месяца",
+            "последние %(num)d рабочих дня месяца",
+            window.last_working_days,
+        )
+        first = ngettext(
+            "первый %(num)d рабочий день следующего месяца",
+            "первые %(num)d рабочих дня следующего месяца",
+            window.first_working_days,
+        )
         return _("%(last)s и %(first)s, включая выходные между ними", last=last, first=first)
     if window.first_day <= window.last_day:
-        return _("с %(first)d по %(last)d число каждого месяца", first=window.first_day,
-                 last=window.last_day)
-    return _("с %(first)d-го числа до %(last)d-го числа следующего месяца",
-             first=window.first_day, last=window.last_day)
+        return _(
+            "с %(first)d по %(last)d число каждого месяца",
+            first=window.first_day,
+            last=window.last_day,
+        )
+    return _(
+        "с %(first)d-го числа до %(last)d-го числа следующего месяца",
+        first=window.first_day,
+        last=window.last_day,
+    )
 
 
 def describe_payment(option) -> str:
@@ -52,8 +66,9 @@ def describe_payment(option) -> str:
     }
     text = option.title or defaults[option.method]
     if option.commission_percent and float(option.commission_percent) > 0:
-        text += " " + _("(комиссия платёжной системы %(percent)s %%)",
-                        percent=option.commission_percent)
+        text += " " + _(
+            "(комиссия платёжной системы %(percent)s %%)", percent=option.commission_percent
+        )
     return text
 
 

@@ -31,8 +31,10 @@ def _redis_for_cache(app: Flask):
 def init_tenancy(app: Flask) -> None:
     """Set up the tenant cache and per-request resolution."""
     app.extensions["tenant_cache"] = TenantCache(
-        app.config["TENANT_CACHE_TTL"], redis=_redis_for_cache(app),
-        redis_key=f"{app.config['REDIS_PREFIX']}:tenants:generation")
+        app.config["TENANT_CACHE_TTL"],
+        redis=_redis_for_cache(app),
+        redis_key=f"{app.config['REDIS_PREFIX']}:tenants:generation",
+    )
     register_tenant_resolution(app)
 
 
@@ -52,5 +54,6 @@ def _invalidate_if_changed(session) -> None:
 
 
 event.listen(Session, "after_commit", _invalidate_if_changed)
-event.listen(Session, "after_soft_rollback", lambda session, _previous: _invalidate_if_changed(
-    session))
+event.listen(
+    Session, "after_soft_rollback", lambda session, _previous: _invalidate_if_changed(session)
+)

@@ -67,8 +67,11 @@ class AccountNumberFormat:
         if len(number) < self.length and self.pad:
             number = number.zfill(self.length)
         if len(number) != self.length:
-            raise self._error(f"после префикса должно быть {self.length} цифр" if prefix
-                              else f"номер лицевого счёта состоит из {self.length} цифр")
+            raise self._error(
+                f"после префикса должно быть {self.length} цифр"
+                if prefix
+                else f"номер лицевого счёта состоит из {self.length} цифр"
+            )
         return f"{prefix}{self.separator}{number}" if prefix else number
 
     def format(self, number: str) -> str:
@@ -80,7 +83,7 @@ class AccountNumberFormat:
         if len(parts) == 2:
             prefix, number = parts
         elif len(parts) == 1 and len(parts[0]) == self.prefix_length + self.length:
-            prefix, number = parts[0][: self.prefix_length], parts[0][self.prefix_length:]
+            prefix, number = parts[0][: self.prefix_length], parts[0][self.prefix_length :]
         elif len(parts) == 1 and private_house and self.private_house_prefix:
             prefix, number = self.private_house_prefix, parts[0]
         else:

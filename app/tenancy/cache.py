@@ -47,8 +47,11 @@ class TenantCache:
         """The current directory, reloaded from the database only when stale."""
         generation = self._shared_generation()
         directory = self._directory
-        if (directory is None or generation != self._generation
-                or time.monotonic() - self._loaded_at > self._ttl):
+        if (
+            directory is None
+            or generation != self._generation
+            or time.monotonic() - self._loaded_at > self._ttl
+        ):
             with self._lock:
                 directory = self._load()
                 self._directory, self._generation = directory, generation

@@ -18,8 +18,7 @@ tenants_cli = AppGroup("tenants", help="Utilities on the platform and their rule
 
 
 @tenants_cli.command("load")
-@click.argument("paths", nargs=-1, required=True,
-                type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 def load_command(paths: tuple[Path, ...]) -> None:
     """Validate and load tenant YAML files (a directory loads every *.yaml in it)."""
     try:
@@ -40,7 +39,8 @@ def list_command() -> None:
 
     platform = current_app.config["PLATFORM_DOMAIN"]
     tenants = db.session.scalars(
-        select(Tenant).options(selectinload(Tenant.domains)).order_by(Tenant.slug)).all()
+        select(Tenant).options(selectinload(Tenant.domains)).order_by(Tenant.slug)
+    ).all()
     if not tenants:
         click.echo("no tenants; run: flask --app wsgi tenants load tenants/")
     for tenant in tenants:

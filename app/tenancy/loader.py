@@ -76,9 +76,11 @@ def _cross_file_problems(files: list[TenantFile]) -> list[str]:
     for file in files:
         for host in file.config.domains:
             if host == platform or host.endswith("." + platform):
-                problems.append(f"{file.path}: domains: {host} is under the platform domain "
-                                f"{platform}; the subdomain {file.config.slug}.{platform} is "
-                                "already served")
+                problems.append(
+                    f"{file.path}: domains: {host} is under the platform domain "
+                    f"{platform}; the subdomain {file.config.slug}.{platform} is "
+                    "already served"
+                )
             if host in owner and owner[host] != file.config.slug:
                 problems.append(f"{file.path}: domains: {host} is also claimed by {owner[host]}")
             owner[host] = file.config.slug
@@ -97,8 +99,9 @@ def _cross_file_problems(files: list[TenantFile]) -> list[str]:
 def upsert_tenants(files: list[TenantFile]) -> list[tuple[str, str]]:
     """Create or update each tenant from its file; returns (slug, created|updated|unchanged)."""
     results = []
-    existing = {t.slug: t for t in db.session.scalars(
-        select(Tenant).options(selectinload(Tenant.domains)))}
+    existing = {
+        t.slug: t for t in db.session.scalars(select(Tenant).options(selectinload(Tenant.domains)))
+    }
     for file in files:
         tenant = existing.get(file.config.slug)
         if tenant is None:
@@ -125,7 +128,8 @@ def upsert_tenants(files: list[TenantFile]) -> list[tuple[str, str]]:
 def _sync_domains(tenant: Tenant, hosts) -> None:
     wanted = set(hosts)
     tenant.domains = [d for d in tenant.domains if d.host in wanted] + [
-        TenantDomain(host=host) for host in sorted(wanted - {d.host for d in tenant.domains})]
+        TenantDomain(host=host) for host in sorted(wanted - {d.host for d in tenant.domains})
+    ]
 
 
 def _sync_settlements(settlements) -> None:

@@ -31,7 +31,8 @@ class Tenant(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     domains: Mapped[list[TenantDomain]] = relationship(
-        back_populates="tenant", cascade="all, delete-orphan", order_by="TenantDomain.host")
+        back_populates="tenant", cascade="all, delete-orphan", order_by="TenantDomain.host"
+    )
 
     def __repr__(self) -> str:
         return f"<Tenant {self.slug}>"
@@ -47,8 +48,7 @@ class TenantDomain(db.Model):
     __tablename__ = "tenant_domains"
 
     host: Mapped[str] = mapped_column(String(253), primary_key=True)
-    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"),
-                                           index=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
 
     tenant: Mapped[Tenant] = relationship(back_populates="domains")
 

@@ -30,8 +30,12 @@ class TenantScoped:
 
     @declared_attr
     def tenant_id(cls) -> Mapped[int]:
-        return mapped_column(Integer, ForeignKey("tenants.id", ondelete="RESTRICT"),
-                             primary_key=True, sort_order=-100)
+        return mapped_column(
+            Integer,
+            ForeignKey("tenants.id", ondelete="RESTRICT"),
+            primary_key=True,
+            sort_order=-100,
+        )
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -43,8 +47,10 @@ def _add_tenant_criteria(state):
     tenant_id = current_tenant_id()
     tenant_id = NO_TENANT if tenant_id is None else tenant_id
     state.statement = state.statement.options(
-        with_loader_criteria(TenantScoped, lambda cls: cls.tenant_id == tenant_id,
-                             include_aliases=True))
+        with_loader_criteria(
+            TenantScoped, lambda cls: cls.tenant_id == tenant_id, include_aliases=True
+        )
+    )
 
 
 @event.listens_for(Session, "before_flush")
@@ -57,7 +63,8 @@ def _stamp_and_guard_tenant(session, _flush_context, _instances):
             obj.tenant_id = tenant_id
         if tenant_id is None or obj.tenant_id != tenant_id:
             raise CrossTenantWrite(
-                f"{type(obj).__name__} of tenant {obj.tenant_id} written in scope of {tenant_id}")
+                f"{type(obj).__name__} of tenant {obj.tenant_id} written in scope of {tenant_id}"
+            )
 
 
 _SET_SCOPE = text("SELECT set_config('app.tenant_id', :tenant_id, true)")

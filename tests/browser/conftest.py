@@ -25,16 +25,25 @@ def pytest_collection_modifyitems(items):
 def chromium():
     if not CHROMIUM.exists():
         if os.environ.get("CI_STRICT"):
-            pytest.fail("CI_STRICT is set but /usr/bin/chromium is missing (apt-get install chromium)")
+            pytest.fail(
+                "CI_STRICT is set but /usr/bin/chromium is missing (apt-get install chromium)"
+            )
         pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--host-resolver-rules=MAP *.localhost 127.0.0.1"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--host-resolver-rules=MAP *.localhost 127.0.0.1",
+            ],
         )
         yield browser
         browser.close()

@@ -9,19 +9,21 @@ from tests.conftest import SLUGS
 
 
 def _rgb(hex_colour: str) -> str:
-    red, green, blue = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    red, green, blue = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
     return f"rgb({red}, {green}, {blue})"
 
 
 @pytest.mark.parametrize("slug", SLUGS)
-def test_tenant_home_shows_its_utility_and_branding_at_360px(live_server, phone_page, tenants,
-                                                              slug):
+def test_tenant_home_shows_its_utility_and_branding_at_360px(
+    live_server, phone_page, tenants, slug
+):
     tenant = tenants[slug]
     phone_page.goto(f"http://{slug}.localhost:{live_server}/")
     assert phone_page.get_by_test_id("utility-name").inner_text() == tenant.config.short_name
     assert tenant.config.name in phone_page.locator("h1").inner_text()
     header_colour = phone_page.locator(".site-header").evaluate(
-        "element => getComputedStyle(element).backgroundColor")
+        "element => getComputedStyle(element).backgroundColor"
+    )
     assert header_colour == _rgb(tenant.config.branding.primary_colour)
     overflow = phone_page.evaluate("document.documentElement.scrollWidth")
     assert overflow <= 360, "the page must not scroll sideways on a 360 px phone"

@@ -18,8 +18,8 @@ APP_ROLE = "vodokabinet_app_test"
 
 @dataclass(frozen=True)
 class TestDatabase:
-    app_url: str        # what the app connects with (not the owner: row-level security applies)
-    owner_url: str      # what migrations connect with
+    app_url: str  # what the app connects with (not the owner: row-level security applies)
+    owner_url: str  # what migrations connect with
     is_postgres: bool
 
 
@@ -43,8 +43,11 @@ def postgres_database(server_url: str, name: str | None = None) -> Iterator[Test
     owner = server.set(database=name)
     app = owner.set(username=APP_ROLE, password=None)
     try:
-        yield TestDatabase(app.render_as_string(hide_password=False),
-                           owner.render_as_string(hide_password=False), True)
+        yield TestDatabase(
+            app.render_as_string(hide_password=False),
+            owner.render_as_string(hide_password=False),
+            True,
+        )
     finally:
         with _admin_connection(server) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -19,15 +19,16 @@ _sequence = itertools.count(1)
 def next_number(tenant: TenantSnapshot, *, private_house: bool = False) -> str:
     """A fresh, valid account number in the tenant's format."""
     fmt = tenant.account_numbers
-    body = str(next(_sequence)).zfill(fmt.length)[-fmt.length:]
+    body = str(next(_sequence)).zfill(fmt.length)[-fmt.length :]
     if fmt.prefix_length:
         prefix = fmt.private_house_prefix if private_house and fmt.private_house_prefix else "01"
         return f"{prefix}{fmt.separator}{body}"
     return body
 
 
-def make_account(tenant: TenantSnapshot, *, settlement_code: str | None = None,
-                 meters: int = 1, **fields) -> Account:
+def make_account(
+    tenant: TenantSnapshot, *, settlement_code: str | None = None, meters: int = 1, **fields
+) -> Account:
     """An account of `tenant` (in its first settlement unless told), with `meters` cold meters."""
     with tenant_scope(tenant):
         code = settlement_code or tenant.config.settlements[0].code
@@ -42,8 +43,13 @@ def make_account(tenant: TenantSnapshot, *, settlement_code: str | None = None,
         account = Account(settlement_id=settlement.id, **values)
         db.session.add(account)
         for index in range(meters):
-            account.meters.append(Meter(serial=f"{account.number}-{index + 1}",
-                                        service="cold_water", digits=5,
-                                        verified_until=date(2030, 1, 1)))
+            account.meters.append(
+                Meter(
+                    serial=f"{account.number}-{index + 1}",
+                    service="cold_water",
+                    digits=5,
+                    verified_until=date(2030, 1, 1),
+                )
+            )
         db.session.flush()
         return account

@@ -26,8 +26,13 @@ from app.tenancy.config.identity import BrandingSchema, ContactsSchema, Settleme
 from app.tenancy.config.readings import ReadingsSchema, ServiceSchema
 from app.tenancy.config.section import Section
 
-__all__ = ["Section", "TenantConfigError", "TenantConfigSchema", "dump_tenant_config",
-           "load_tenant_config"]
+__all__ = [
+    "Section",
+    "TenantConfigError",
+    "TenantConfigSchema",
+    "dump_tenant_config",
+    "load_tenant_config",
+]
 
 
 def normalise_host(host: str) -> str:
@@ -43,36 +48,62 @@ def normalise_host(host: str) -> str:
 
 
 class TenantConfigSchema(StrictSchema):
-    slug = described(fields.String(required=True, validate=validate.Regexp(SLUG_RE)),
-                     "subdomain and id of the utility: latin letters, digits, dashes")
-    name = described(fields.String(required=True, validate=validate.Length(min=2, max=200)),
-                     "full name, e.g. АО «Мосводоканал»")
-    short_name = described(fields.String(required=True, validate=validate.Length(min=2, max=60)),
-                           "name in the header and mail subjects")
+    slug = described(
+        fields.String(required=True, validate=validate.Regexp(SLUG_RE)),
+        "subdomain and id of the utility: latin letters, digits, dashes",
+    )
+    name = described(
+        fields.String(required=True, validate=validate.Length(min=2, max=200)),
+        "full name, e.g. АО «Мосводоканал»",
+    )
+    short_name = described(
+        fields.String(required=True, validate=validate.Length(min=2, max=60)),
+        "name in the header and mail subjects",
+    )
     city = described(fields.String(required=True), "city the utility serves")
-    time_zone = described(fields.String(required=True),
-                          "IANA time zone; windows, reminders and dates use it")
-    locale = described(fields.String(load_default="ru", validate=validate.OneOf(["ru", "en"])),
-                       "default UI language")
-    domains = described(fields.List(fields.String(), load_default=list),
-                        "custom domains besides `<slug>.<PLATFORM_DOMAIN>`")
+    time_zone = described(
+        fields.String(required=True), "IANA time zone; windows, reminders and dates use it"
+    )
+    locale = described(
+        fields.String(load_default="ru", validate=validate.OneOf(["ru", "en"])),
+        "default UI language",
+    )
+    domains = described(
+        fields.List(fields.String(), load_default=list),
+        "custom domains besides `<slug>.<PLATFORM_DOMAIN>`",
+    )
     branding = nested(BrandingSchema, "colours and logo")
     contacts = nested(ContactsSchema, "phones, e-mail, address, support hours")
-    settlements = nested(SettlementSchema, "населённые пункты; several: residents pick one at "
-                         "login and numbers are unique per settlement", many=True, required=True,
-                         validate=validate.Length(min=1))
+    settlements = nested(
+        SettlementSchema,
+        "населённые пункты; several: residents pick one at "
+        "login and numbers are unique per settlement",
+        many=True,
+        required=True,
+        validate=validate.Length(min=1),
+    )
     account_number = nested(AccountNumberSchema, "shape of account numbers", required=True)
     login = nested(LoginSchema, "resident login modes", required=True)
     registration = nested(RegistrationSchema, "online and office registration")
-    account_lookup = nested(AccountLookupSchema, "«узнать номер лицевого счёта» form; unset: off",
-                            load_default=None, allow_none=True)
+    account_lookup = nested(
+        AccountLookupSchema,
+        "«узнать номер лицевого счёта» form; unset: off",
+        load_default=None,
+        allow_none=True,
+    )
     recovery = nested(RecoverySchema, "password recovery")
-    services = nested(ServiceSchema, "services the utility bills or collects readings for",
-                      many=True, required=True, validate=validate.Length(min=1))
+    services = nested(
+        ServiceSchema,
+        "services the utility bills or collects readings for",
+        many=True,
+        required=True,
+        validate=validate.Length(min=1),
+    )
     readings = nested(ReadingsSchema, "reading window and submission rules", required=True)
     payments = nested(PaymentsSchema, "how residents pay and by when")
-    requisites = nested(RequisitesSchema, "payee requisites for receipts and the payment QR code",
-                        required=True)
+    requisites = nested(
+        RequisitesSchema, "payee requisites for receipts and the payment QR code", required=True
+    )
     features = nested(FeaturesSchema, "optional features")
 
     @validates("time_zone")
@@ -98,7 +129,9 @@ class TenantConfigSchema(StrictSchema):
                 if mode["identifier"] == "account_number" and not mode["settlement"]:
                     raise ValidationError(
                         f"mode {mode['key']!r}: with several settlements, account numbers repeat; "
-                        "set settlement: true", "login")
+                        "set settlement: true",
+                        "login",
+                    )
         service_codes = {s["code"] for s in data.get("services", [])}
         missing = set(data.get("readings", {}).get("services", [])) - service_codes
         if missing:

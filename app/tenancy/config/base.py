@@ -26,8 +26,9 @@ def described(field: fields.Field, description: str) -> fields.Field:
     return field
 
 
-def nested(schema: type[Schema], description: str, *, required: bool = False, many: bool = False,
-           **kwargs) -> fields.Field:
+def nested(
+    schema: type[Schema], description: str, *, required: bool = False, many: bool = False, **kwargs
+) -> fields.Field:
     """A nested section; optional sections default to the section's own defaults."""
     if not required and "load_default" not in kwargs:
         kwargs["load_default"] = (lambda: []) if many else (lambda: schema().load({}))

@@ -17,24 +17,35 @@ FEDERAL_DUE_DAY = 15
 
 
 class PaymentOptionSchema(StrictSchema):
-    method = described(choice(PAYMENT_METHODS, required=True),
-                       "receipt (print and pay anywhere), settlement_centre (external payment "
-                       "agent), card, e_money, bank_page (a partner bank's payment page)")
+    method = described(
+        choice(PAYMENT_METHODS, required=True),
+        "receipt (print and pay anywhere), settlement_centre (external payment "
+        "agent), card, e_money, bank_page (a partner bank's payment page)",
+    )
     payers = described(
-        fields.List(fields.String(validate=validate.OneOf(PAYERS)), load_default=lambda: ["all"],
-                    validate=validate.Length(min=1)),
-        "who is offered this option")
+        fields.List(
+            fields.String(validate=validate.OneOf(PAYERS)),
+            load_default=lambda: ["all"],
+            validate=validate.Length(min=1),
+        ),
+        "who is offered this option",
+    )
     title = described(fields.String(load_default=None, allow_none=True), "button or link text")
-    url = described(fields.Url(load_default=None, allow_none=True),
-                    "external page (settlement centre, bank)")
-    provider = described(fields.String(load_default=None, allow_none=True),
-                         "who processes the payment")
+    url = described(
+        fields.Url(load_default=None, allow_none=True), "external page (settlement centre, bank)"
+    )
+    provider = described(
+        fields.String(load_default=None, allow_none=True), "who processes the payment"
+    )
     commission_percent = described(
-        fields.Decimal(load_default=Decimal("0"), as_string=True,
-                       validate=validate.Range(min=0, max=10)),
-        "payment system commission shown before paying")
-    one_time_code = described(fields.Boolean(load_default=False),
-                              "the payment is confirmed by a one-time code")
+        fields.Decimal(
+            load_default=Decimal("0"), as_string=True, validate=validate.Range(min=0, max=10)
+        ),
+        "payment system commission shown before paying",
+    )
+    one_time_code = described(
+        fields.Boolean(load_default=False), "the payment is confirmed by a one-time code"
+    )
 
     @validates_schema
     def _external_needs_url(self, data, **_kwargs):
@@ -43,41 +54,70 @@ class PaymentOptionSchema(StrictSchema):
 
 
 class PaymentsSchema(StrictSchema):
-    options = nested(PaymentOptionSchema, "how residents pay, in the order shown", many=True,
-                     load_default=lambda: [{"method": "receipt", "payers": ["all"],
-                                            "title": None, "url": None, "provider": None,
-                                            "commission_percent": Decimal("0"),
-                                            "one_time_code": False}])
+    options = nested(
+        PaymentOptionSchema,
+        "how residents pay, in the order shown",
+        many=True,
+        load_default=lambda: [
+            {
+                "method": "receipt",
+                "payers": ["all"],
+                "title": None,
+                "url": None,
+                "provider": None,
+                "commission_percent": Decimal("0"),
+                "one_time_code": False,
+            }
+        ],
+    )
     statement_payers = described(
         fields.List(fields.String(validate=validate.OneOf(PAYERS)), load_default=lambda: ["all"]),
-        "who sees charges, payments and debt in the cabinet")
+        "who sees charges, payments and debt in the cabinet",
+    )
     due_day = described(
-        fields.Integer(load_default=FEDERAL_DUE_DAY, validate=validate.Equal(
-            FEDERAL_DUE_DAY, error="the federal rule (since 1 March 2026) fixes the 15th")),
-        "day of the month after the billing period by which payment is due")
+        fields.Integer(
+            load_default=FEDERAL_DUE_DAY,
+            validate=validate.Equal(
+                FEDERAL_DUE_DAY, error="the federal rule (since 1 March 2026) fixes the 15th"
+            ),
+        ),
+        "day of the month after the billing period by which payment is due",
+    )
 
 
 class RequisitesSchema(StrictSchema):
     recipient = described(fields.String(required=True), "payee name (QR `Name`)")
     inn = described(digits(10, "INN of a legal entity"), "payee INN (QR `PayeeINN`)")
-    kpp = described(fields.String(required=True, validate=validate.Regexp(
-        r"^\d{4}[\dA-Z]{2}\d{3}$", error="KPP is 9 characters: 4 digits, 2 digits or letters, "
-        "3 digits")), "payee KPP (QR `KPP`)")
+    kpp = described(
+        fields.String(
+            required=True,
+            validate=validate.Regexp(
+                r"^\d{4}[\dA-Z]{2}\d{3}$",
+                error="KPP is 9 characters: 4 digits, 2 digits or letters, 3 digits",
+            ),
+        ),
+        "payee KPP (QR `KPP`)",
+    )
     bank_name = described(fields.String(required=True), "bank name (QR `BankName`)")
     bic = described(digits(9, "BIC"), "bank BIC (QR `BIC`)")
-    settlement_account = described(digits(20, "settlement account"),
-                                   "расчётный счёт (QR `PersonalAcc`)")
-    correspondent_account = described(digits(20, "correspondent account"),
-                                      "корреспондентский счёт (QR `CorrespAcc`)")
+    settlement_account = described(
+        digits(20, "settlement account"), "расчётный счёт (QR `PersonalAcc`)"
+    )
+    correspondent_account = described(
+        digits(20, "correspondent account"), "корреспондентский счёт (QR `CorrespAcc`)"
+    )
 
     @validates_schema
     def _checksums(self, data, **_kwargs):
         if not ru_inn.is_valid(data["inn"]):
             raise ValidationError("INN checksum does not match", "inn")
         if not data["correspondent_account"].startswith("301") or (
-                data["correspondent_account"][-3:] != data["bic"][-3:]):
-            raise ValidationError("a correspondent account starts with 301 and ends with the "
-                                  "BIC's last 3 digits", "correspondent_account")
+            data["correspondent_account"][-3:] != data["bic"][-3:]
+        ):
+            raise ValidationError(
+                "a correspondent account starts with 301 and ends with the BIC's last 3 digits",
+                "correspondent_account",
+            )
         if not bank_account_key_ok(data["bic"], data["settlement_account"]):
             raise ValidationError("control digit does not match the BIC", "settlement_account")
         for key in ("recipient", "bank_name"):

@@ -16,8 +16,9 @@ class TenantConfigError(ValueError):
     def __init__(self, source: str, problems: list[tuple[str, str]]):
         self.source = source
         self.problems = problems
-        super().__init__("\n".join(f"{source}: {path or '(top level)'}: {message}"
-                                   for path, message in problems))
+        super().__init__(
+            "\n".join(f"{source}: {path or '(top level)'}: {message}" for path, message in problems)
+        )
 
 
 def _schema_at(schema: Schema, path: list) -> Schema | None:

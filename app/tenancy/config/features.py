@@ -10,8 +10,14 @@ from marshmallow import fields, pre_load, validate
 
 from app.tenancy.config.base import StrictSchema, described
 
-SERVICE_REQUEST_KINDS = ("meter_sealing", "meter_replacement", "meter_fault",
-                         "connection_contract", "reconciliation_act", "staff_appointment")
+SERVICE_REQUEST_KINDS = (
+    "meter_sealing",
+    "meter_replacement",
+    "meter_fault",
+    "connection_contract",
+    "reconciliation_act",
+    "staff_appointment",
+)
 
 
 class EmptySchema(StrictSchema):
@@ -19,42 +25,56 @@ class EmptySchema(StrictSchema):
 
 
 class FeedbackSchema(StrictSchema):
-    subjects = described(fields.List(fields.String(), load_default=list),
-                         "subjects to choose from; empty: free text")
+    subjects = described(
+        fields.List(fields.String(), load_default=list), "subjects to choose from; empty: free text"
+    )
 
 
 class ConsultationSchema(StrictSchema):
-    consent_text = described(fields.String(load_default="Я согласен с пользовательским "
-                                                        "соглашением"),
-                             "text of the required consent tick")
+    consent_text = described(
+        fields.String(load_default="Я согласен с пользовательским соглашением"),
+        "text of the required consent tick",
+    )
 
 
 class LinkedAccountsSchema(StrictSchema):
-    proof = described(fields.String(load_default="last_payment_amount",
-                                    validate=validate.OneOf(["last_payment_amount",
-                                                             "owner_surname"])),
-                      "what proves ownership when adding an account to a login")
+    proof = described(
+        fields.String(
+            load_default="last_payment_amount",
+            validate=validate.OneOf(["last_payment_amount", "owner_surname"]),
+        ),
+        "what proves ownership when adding an account to a login",
+    )
 
 
 class ServiceRequestsSchema(StrictSchema):
     kinds = described(
-        fields.List(fields.String(validate=validate.OneOf(SERVICE_REQUEST_KINDS)),
-                    validate=validate.Length(min=1),
-                    load_default=lambda: list(SERVICE_REQUEST_KINDS)),
-        "request kinds residents can file")
+        fields.List(
+            fields.String(validate=validate.OneOf(SERVICE_REQUEST_KINDS)),
+            validate=validate.Length(min=1),
+            load_default=lambda: list(SERVICE_REQUEST_KINDS),
+        ),
+        "request kinds residents can file",
+    )
 
 
 class ElectronicReceptionSchema(StrictSchema):
     answer_within_working_days = described(
         fields.Integer(load_default=1, validate=validate.Range(1, 30)),
-        "promised answer time, in working days")
+        "promised answer time, in working days",
+    )
 
 
 class PersonalDataNoticeSchema(StrictSchema):
-    text = described(fields.String(load_default=(
-        "Персональные данные абонентов обрабатываются и охраняются в соответствии с Федеральным "
-        "законом от 27.07.2006 № 152-ФЗ «О персональных данных».")),
-        "notice shown in the footer and on forms")
+    text = described(
+        fields.String(
+            load_default=(
+                "Персональные данные абонентов обрабатываются и охраняются в соответствии с Федеральным "
+                "законом от 27.07.2006 № 152-ФЗ «О персональных данных»."
+            )
+        ),
+        "notice shown in the footer and on forms",
+    )
 
 
 class MobileAppSchema(StrictSchema):
@@ -71,11 +91,13 @@ def _feature(schema: type[StrictSchema], description: str) -> fields.Field:
 
 class FeaturesSchema(StrictSchema):
     feedback = _feature(FeedbackSchema, "feedback form (contacts, full name, subject, message)")
-    consultation_request = _feature(ConsultationSchema,
-                                    "«получить консультацию»: name, phone, question, consent")
+    consultation_request = _feature(
+        ConsultationSchema, "«получить консультацию»: name, phone, question, consent"
+    )
     ask_question = _feature(EmptySchema, "«задать вопрос» to the utility")
-    account_closure_request = _feature(EmptySchema, "request to close the account at the end of "
-                                                    "the contract")
+    account_closure_request = _feature(
+        EmptySchema, "request to close the account at the end of the contract"
+    )
     personal_data_notice = _feature(PersonalDataNoticeSchema, "152-ФЗ notice")
     tariffs = _feature(EmptySchema, "tariff page per service")
     billing_date_range = _feature(EmptySchema, "charges and payments for a chosen date range")
@@ -91,5 +113,7 @@ class FeaturesSchema(StrictSchema):
     def _true_means_on(self, data, **_kwargs):
         if not isinstance(data, dict):
             return data
-        return {key: ({} if value is True else None if value is False else value)
-                for key, value in data.items()}
+        return {
+            key: ({} if value is True else None if value is False else value)
+            for key, value in data.items()
+        }
