@@ -53,6 +53,9 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     # Import every model module so the metadata (and Alembic) sees all tables.
     from app import models  # noqa: F401
+    from app.jobs import register_jobs
+
+    register_jobs(app)
 
 
 def register_i18n(app: Flask) -> None:
@@ -83,7 +86,9 @@ def register_error_handlers(app: Flask) -> None:
 
 def register_cli(app: Flask) -> None:
     from app.demo.cli import demo_cli
+    from app.jobs.cli import jobs_cli
     from app.tenancy.cli import tenants_cli
 
     app.cli.add_command(tenants_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(jobs_cli)

@@ -24,8 +24,9 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class TenantDirectory:
-    """Every tenant, by slug and by custom domain."""
+    """Every tenant, by id, by slug and by custom domain."""
 
+    by_id: dict[int, TenantSnapshot] = field(default_factory=dict)
     by_slug: dict[str, TenantSnapshot] = field(default_factory=dict)
     by_host: dict[str, TenantSnapshot] = field(default_factory=dict)
 
@@ -86,6 +87,7 @@ class TenantCache:
         directory = TenantDirectory()
         for row in rows:
             snapshot = TenantSnapshot.from_row(row)
+            directory.by_id[snapshot.id] = snapshot
             directory.by_slug[snapshot.slug] = snapshot
             for host in snapshot.domains:
                 directory.by_host[host] = snapshot

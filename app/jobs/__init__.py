@@ -1,0 +1,19 @@
+"""Background jobs: `enqueue()` a handler registered with `@job(name)` (SPEC §6).
+
+With REDIS_URL set, jobs go to RQ and `flask --app wsgi jobs worker` runs them; without it they run
+in-process right away, so the embedded default needs no Redis.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from app.jobs.queue import QUEUES, QueuedJob, enqueue
+from app.jobs.registry import UnknownJob, job
+
+__all__ = ["QUEUES", "QueuedJob", "UnknownJob", "enqueue", "job", "register_jobs"]
+
+
+def register_jobs(app: Flask) -> None:
+    """Import every module that defines job handlers, so web processes and workers know them all."""
+    from app.mail import tasks  # noqa: F401
