@@ -100,6 +100,13 @@ def app(test_database, tmp_path_factory):
     yield app
     with app.app_context():
         db.engine.dispose()
+    if app.config["REDIS_URL"]:  # leave the shared Redis as we found it
+        import redis
+
+        client = redis.Redis.from_url(app.config["REDIS_URL"])
+        for key in client.scan_iter(f"{app.config['REDIS_PREFIX']}:*"):
+            client.delete(key)
+        client.close()
 
 
 @pytest.fixture(autouse=True)
