@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 
@@ -24,6 +26,13 @@ def _bad_request(error):
     return render_template("errors/400.html", error=error), 400
 
 
+def _too_many_requests(error):
+    # Flask-Limiter's breach: say how long to wait at most, without naming which limit tripped.
+    limit = getattr(error, "limit", None)
+    seconds = limit.limit.get_expiry() if limit is not None else 60
+    return render_template("errors/429.html", minutes=max(1, math.ceil(seconds / 60))), 429
+
+
 def _server_error(_error):
     return render_template("errors/500.html"), 500
 
@@ -34,4 +43,5 @@ def register(app: Flask) -> None:
     app.register_error_handler(404, _not_found)
     app.register_error_handler(400, _bad_request)
     app.register_error_handler(CSRFError, _bad_request)
+    app.register_error_handler(429, _too_many_requests)
     app.register_error_handler(500, _server_error)

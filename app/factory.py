@@ -11,7 +11,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.db import normalise_database_url
-from app.extensions import babel, csrf, db, migrate
+from app.extensions import babel, csrf, db, limiter, migrate
 from config import load_settings
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -39,6 +39,10 @@ def register_settings(app: Flask, overrides: dict[str, Any] | None) -> None:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=production,
         BABEL_DEFAULT_LOCALE="ru",
+        # Redis when configured, so limits hold across app servers; memory for the embedded default.
+        RATELIMIT_STORAGE_URI=app.config["REDIS_URL"] or "memory://",
+        RATELIMIT_KEY_PREFIX=f"{app.config['REDIS_PREFIX']}:limits",
+        RATELIMIT_HEADERS_ENABLED=True,
         BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),
     )
     logging.basicConfig(level=app.config["LOG_LEVEL"])
@@ -51,6 +55,10 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     csrf.init_app(app)
+    limiter.init_app(app)
+    from app.auth.identity import init_identity
+
+    init_identity(app)
     # Import every model module so the metadata (and Alembic) sees all tables.
     from app import models  # noqa: F401
     from app.jobs import register_jobs
@@ -71,10 +79,12 @@ def register_templating(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from app.auth.blueprint import bp as auth_bp
+    from app.cabinet.blueprint import bp as cabinet_bp
     from app.health.blueprint import bp as health_bp
     from app.home.blueprint import bp as home_bp
 
-    for blueprint in (health_bp, home_bp):
+    for blueprint in (health_bp, home_bp, auth_bp, cabinet_bp):
         app.register_blueprint(blueprint)
 
 

@@ -41,7 +41,11 @@ def format_days(days) -> str:
 
 
 def _template_globals() -> dict:
+    from app.cabinet.context import current_account, linked_accounts
+
     return {
+        "linked_accounts": linked_accounts,
+        "current_account": current_account,
         "tenant": get_current_tenant(),
         "platform_url": platform_url,
         "tenant_url": tenant_url,

@@ -18,7 +18,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from app import create_app
-from app.extensions import db
+from app.extensions import db, limiter
 from app.tenancy.loader import read_tenant_files, upsert_tenants
 from tests.support.databases import configured_server_url, postgres_database, sqlite_database
 
@@ -109,6 +109,20 @@ def app(test_database, tmp_path_factory):
         client.close()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    """argon2 with minimal cost: the suite hashes hundreds of passwords (production keeps the
+    library's defaults)."""
+    from argon2 import PasswordHasher
+
+    from app.auth import passwords
+
+    original = passwords._hasher
+    passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    yield
+    passwords._hasher = original
+
+
 @pytest.fixture(autouse=True)
 def _transaction(request, app) -> Iterator[None]:
     """Each test runs inside a transaction that is rolled back; the app's commits are savepoints."""
@@ -131,6 +145,7 @@ def _transaction(request, app) -> Iterator[None]:
             outer.rollback()
             connection.close()
             app.extensions["tenant_cache"].invalidate()
+            limiter.reset()  # rate-limit counters of one test never lock out the next
 
 
 @pytest.fixture

@@ -21,3 +21,25 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+def password_problems(
+    password: str, *, min_length: int = 8, login: str | None = None, account_numbers=()
+) -> list[str]:
+    """Why `password` is too weak for the tenant's policy (SPEC §7); empty when it is fine."""
+    problems = []
+    if len(password) < min_length:
+        problems.append(f"Пароль должен быть не короче {min_length} символов.")
+    if password.isdigit():
+        problems.append("Пароль не может состоять только из цифр.")
+    lowered = password.strip().lower()
+    if login and lowered == login.strip().lower():
+        problems.append("Пароль не должен совпадать с логином.")
+    digits = "".join(ch for ch in password if ch.isdigit())
+    for number in account_numbers:
+        number_digits = "".join(ch for ch in number if ch.isdigit())
+        if lowered == number.lower() or (digits and digits == number_digits and
+                                         len(digits) >= len(password) - 1):
+            problems.append("Пароль не должен совпадать с номером лицевого счёта.")
+            break
+    return problems

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, redirect, render_template, request
 
+from app.auth.access import safe_next
 from app.home.overview import describe_payment, describe_window, enabled_features
 from app.i18n import LOCALE_COOKIE, LOCALES
 from app.tenancy.context import get_current_tenant
@@ -23,19 +24,12 @@ def index():
     return render_template("home/tenant.html", overview=overview)
 
 
-def _safe_next(target: str | None) -> str:
-    # Only same-host paths: an open redirect would let phishing pages borrow the utility's host.
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return "/"
-    return target
-
-
 def set_language():
     """Remember the resident's language for a year and go back to where they were."""
     locale = request.form.get("locale")
     if locale not in LOCALES:
         abort(400)
-    response = redirect(_safe_next(request.form.get("next")))
+    response = redirect(safe_next(request.form.get("next"), "/"))
     response.set_cookie(
         LOCALE_COOKIE,
         locale,

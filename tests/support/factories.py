@@ -53,3 +53,54 @@ def make_account(
             )
         db.session.flush()
         return account
+
+
+DEMO_PASSWORD = "Vodokabinet-2026"
+
+
+def make_resident(
+    tenant: TenantSnapshot,
+    *accounts: Account,
+    login: str | None = None,
+    password: str | None = DEMO_PASSWORD,
+    kind: str = "individual",
+    status: str = "active",
+    email: str | None = "resident@example.com",
+    **fields,
+):
+    """A resident identity of `tenant` linked to `accounts`, with a password unless told."""
+    from app.auth.models import Resident, ResidentAccount
+    from app.auth.passwords import hash_password
+    from app.db import utcnow
+
+    with tenant_scope(tenant):
+        resident = Resident(
+            kind=kind,
+            login=login.lower() if login else None,
+            password_hash=hash_password(password) if password else None,
+            status=status,
+            email=email,
+            email_confirmed_at=utcnow() if status == "active" else None,
+            full_name=fields.pop("full_name", "Иванов Иван Иванович"),
+            **fields,
+        )
+        for account in accounts:
+            resident.account_links.append(ResidentAccount(account_id=account.id))
+        db.session.add(resident)
+        db.session.flush()
+        return resident
+
+
+def make_staff(tenant: TenantSnapshot, *, login: str = "clerk", role: str = "clerk",
+               password: str = DEMO_PASSWORD, must_change_password: bool = False):
+    """A staff user of `tenant`."""
+    from app.auth.models import StaffUser
+    from app.auth.passwords import hash_password
+
+    with tenant_scope(tenant):
+        staff = StaffUser(login=login, email=f"{login}@example.com", full_name="Петрова Анна",
+                          role=role, password_hash=hash_password(password),
+                          must_change_password=must_change_password)
+        db.session.add(staff)
+        db.session.flush()
+        return staff

@@ -1,0 +1,55 @@
+"""Who is signed in: Flask-Login set up so that a session only ever means something on the host
+(and tenant) that issued it (SPEC §7)."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import Flask
+from flask_login import LoginManager
+
+from app.auth.models import Operator, Resident, StaffUser
+from app.extensions import db
+from app.tenancy.context import get_current_tenant
+
+login_manager = LoginManager()
+
+_TENANT_KINDS = {"resident": Resident, "staff": StaffUser}
+
+
+def normalise_login(raw: str | None) -> str:
+    """Logins and access codes compare case-insensitively; they are stored lower-cased."""
+    return (raw or "").strip().lower()
+
+
+def load_principal(session_id: str):
+    """The identity behind a session id, or None when it is stale, foreign or unknown."""
+    try:
+        kind, tenant_part, row_id, version = session_id.split(":")
+        row_uuid, version_number = uuid.UUID(row_id), int(version)
+    except ValueError:
+        return None
+    tenant = get_current_tenant()
+    if kind == "operator":
+        # Operators work on the platform host only; a tenant host never honours their session.
+        row = db.session.get(Operator, row_uuid) if tenant is None else None
+    elif kind in _TENANT_KINDS and tenant is not None and tenant_part == str(tenant.id):
+        row = db.session.get(_TENANT_KINDS[kind], (tenant.id, row_uuid))
+    else:
+        row = None
+    if row is None or row.session_version != version_number or not row.is_active:
+        return None
+    return row
+
+
+def init_identity(app: Flask) -> None:
+    """Install Flask-Login with host-only, HttpOnly, SameSite=Lax remember-me cookies."""
+    app.config.update(
+        REMEMBER_COOKIE_DOMAIN=None,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=app.config["SESSION_COOKIE_SECURE"],
+    )
+    login_manager.init_app(app)
+    login_manager.user_loader(load_principal)
+    login_manager.session_protection = "basic"

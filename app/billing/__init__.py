@@ -1,0 +1,1 @@
+"""Charges, payments, debt and receipts (SPEC §3a, §4)."""
