@@ -79,12 +79,19 @@ def register_templating(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from app.account.blueprint import bp as account_bp
+    from app.admin.blueprint import bp as admin_bp
     from app.auth.blueprint import bp as auth_bp
     from app.cabinet.blueprint import bp as cabinet_bp
     from app.health.blueprint import bp as health_bp
     from app.home.blueprint import bp as home_bp
+    from app.platform.blueprint import bp as platform_bp
+    from app.recovery.blueprint import bp as recovery_bp
+    from app.registration.blueprint import bp as registration_bp
 
-    for blueprint in (health_bp, home_bp, auth_bp, cabinet_bp):
+    blueprints = (health_bp, home_bp, auth_bp, cabinet_bp, account_bp, registration_bp,
+                  recovery_bp, admin_bp, platform_bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
 

@@ -149,6 +149,15 @@ def _transaction(request, app) -> Iterator[None]:
 
 
 @pytest.fixture
+def outbox(app):
+    """The mail outbox, emptied before the test: call `outbox()` for the messages sent so far."""
+    from tests.support.outbox import clear_outbox, read_outbox
+
+    clear_outbox(app)
+    return lambda: read_outbox(app)
+
+
+@pytest.fixture
 def app_context(app):
     with app.app_context():
         yield app

@@ -1,4 +1,8 @@
-"""Reading the mail outbox in tests: every `.eml` the app wrote, oldest first."""
+"""Reading the mail outbox in tests: every `.eml` the app wrote, oldest first.
+
+With REDIS_URL set (CI), mail jobs wait in RQ: `read_outbox` first runs a burst worker over the
+queues, so the same test checks real queue delivery in CI and in-process delivery without Redis.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +17,20 @@ def outbox_dir(app) -> Path:
     return Path(app.config["MAIL_OUTBOX_DIR"])
 
 
+def deliver_queued_jobs(app) -> None:
+    """Run every queued job now (a burst worker in this process); no-op without Redis."""
+    if not app.config["REDIS_URL"]:
+        return
+    from app.jobs import QUEUES
+    from app.jobs.worker import make_worker
+
+    with app.app_context():
+        make_worker(QUEUES, fork=False).work(burst=True, logging_level="WARNING")
+
+
 def read_outbox(app) -> list[EmailMessage]:
     """Every message in the outbox, parsed, sorted by the time it was written."""
+    deliver_queued_jobs(app)
     directory = outbox_dir(app)
     if not directory.is_dir():
         return []
@@ -26,5 +42,6 @@ def read_outbox(app) -> list[EmailMessage]:
 
 
 def clear_outbox(app) -> None:
-    """Forget every message written so far."""
+    """Forget every message written so far (and any job still queued)."""
+    deliver_queued_jobs(app)
     shutil.rmtree(outbox_dir(app), ignore_errors=True)
