@@ -93,6 +93,9 @@ def register_blueprints(app: Flask) -> None:
                   recovery_bp, admin_bp, platform_bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
+    from app.captcha import register_captcha
+
+    register_captcha(app)
 
 
 def register_error_handlers(app: Flask) -> None:

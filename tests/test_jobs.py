@@ -18,7 +18,7 @@ from app.jobs.registry import get_handler
 from app.mail.tasks import send_mail_job
 from app.tenancy.context import get_current_tenant, tenant_scope
 from tests.conftest import make_test_app
-from tests.support.outbox import read_outbox
+from tests.support.outbox import outbox_dir, read_outbox
 
 
 @job("tests.record_tenant")
@@ -230,7 +230,8 @@ def test_queued_mail_is_sent_by_the_worker(rq_app):
         text="Квитанция во вложении.",
     )
 
-    assert read_outbox(rq_app) == []
+    assert not list(outbox_dir(rq_app).glob("*.eml"))  # queued, not sent
+    assert rq_queue("high").count == 1
     _run_worker(rq_app, "--no-fork")
     [message] = read_outbox(rq_app)
     assert message["Subject"] == "Квитанция за ноябрь"

@@ -11,7 +11,7 @@ from app.auth.models import Resident
 from app.extensions import db
 from app.tenancy.context import tenant_scope
 from tests.support.factories import DEMO_PASSWORD, make_account, make_resident
-from tests.support.web import base, submit, text
+from tests.support.web import base, csrf_token, solve_captcha, submit, text
 
 
 def sign_in(client, slug, data, mode=None, follow=False):
@@ -254,3 +254,48 @@ def test_resident_can_switch_between_linked_accounts(client, app_context, tenant
     refused = submit(client, "moscow", "/cabinet/account", {"account_id": str(foreign.id)},
                      form_page="/cabinet")
     assert refused.status_code == 404
+
+
+def test_sevastopol_login_needs_the_control_code(client, app, app_context, tenants):
+    tenant = tenants["sevastopol"]
+    make_resident(tenant, make_account(tenant, number="2045173"))
+    page = text(client.get("/login", base_url=base("sevastopol")))
+    assert "Контрольный код" in page and "/captcha/" in page
+    data = {"identifier": "2045173", "secret": DEMO_PASSWORD, "csrf_token": csrf_token(page)}
+    without = client.post("/login", base_url=base("sevastopol"), data={**data, "captcha": "00000"})
+    assert without.status_code == 200
+    assert "Неверный контрольный код" in text(without)
+    page = text(without)
+    data["csrf_token"] = csrf_token(page)
+    solved = client.post("/login", base_url=base("sevastopol"),
+                         data={**data, **solve_captcha(app, client, "sevastopol", page)})
+    assert solved.status_code == 302
+
+
+def test_angarsk_surname_mode_asks_for_the_captcha_after_three_failures(client, app, app_context,
+                                                                        tenants):
+    make_account(tenants["angarsk"], number="204817", owner_surname="Алёшина")
+    wrong = {"identifier": "204817", "secret": "Петрова"}
+    for _ in range(3):
+        page = text(sign_in(client, "angarsk", wrong, mode="surname"))
+        assert "Неверный номер лицевого счёта или фамилия." in page
+    assert "Контрольный код" in page  # due from now on for this account
+    # the right surname without the code is not enough
+    refused = submit(client, "angarsk", "/login?mode=surname",
+                     {"identifier": "204817", "secret": "Алёшина"})
+    assert refused.status_code == 200 and "Неверный контрольный код" in text(refused)
+    page = text(refused)
+    solved = client.post("/login?mode=surname", base_url=base("angarsk"), data={
+        "identifier": "204817", "secret": "Алёшина", "csrf_token": csrf_token(page),
+        **solve_captcha(app, client, "angarsk", page)})
+    assert solved.status_code == 302
+
+
+def test_angarsk_captcha_is_per_account(client, app_context, tenants):
+    make_account(tenants["angarsk"], number="204817", owner_surname="Алёшина")
+    make_account(tenants["angarsk"], number="204818", owner_surname="Борисов")
+    for _ in range(3):
+        sign_in(client, "angarsk", {"identifier": "204817", "secret": "Петрова"}, mode="surname")
+    other = sign_in(client, "angarsk", {"identifier": "204818", "secret": "Борисов"},
+                    mode="surname")
+    assert other.status_code == 302

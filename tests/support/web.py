@@ -30,3 +30,19 @@ def submit(client, slug: str | None, path: str, data: dict, *, form_page: str | 
 
 def text(response) -> str:
     return response.get_data(as_text=True)
+
+
+CHALLENGE = re.compile(r'name="(\w+)_challenge" value="([^"]+)"')
+
+
+def solve_captcha(app, client, slug: str | None, page: str) -> dict[str, str]:
+    """Form data that answers the image captcha on `page` (read from the client's session)."""
+    from app.captcha.challenges import answer_for_tests
+
+    field, challenge_id = CHALLENGE.search(page).groups()
+    host = base(slug).removeprefix("http://")
+    cookie = client.get_cookie("session", domain=host)
+    headers = {"Cookie": f"session={cookie.value}"} if cookie else {}
+    with app.test_request_context("/", base_url=base(slug), headers=headers):
+        answer = answer_for_tests(challenge_id)
+    return {field: answer, f"{field}_challenge": challenge_id}
