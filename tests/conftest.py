@@ -104,7 +104,7 @@ def app(test_database, tmp_path_factory):
         import redis
 
         client = redis.Redis.from_url(app.config["REDIS_URL"])
-        for key in client.scan_iter(f"{app.config['REDIS_PREFIX']}:*"):
+        for key in client.scan_iter(f"*{app.config['REDIS_PREFIX']}:*"):
             client.delete(key)
         client.close()
 
@@ -145,7 +145,20 @@ def _transaction(request, app) -> Iterator[None]:
             outer.rollback()
             connection.close()
             app.extensions["tenant_cache"].invalidate()
-            limiter.reset()  # rate-limit counters of one test never lock out the next
+            _reset_limits(app)  # rate-limit counters of one test never lock out the next
+
+
+def _reset_limits(app) -> None:
+    # Only this run's keys: other runs may share the Redis (limiter.reset() would wipe theirs).
+    if not app.config["REDIS_URL"]:
+        limiter.reset()
+        return
+    import redis
+
+    client = redis.Redis.from_url(app.config["REDIS_URL"])
+    for key in client.scan_iter(f"*{app.config['REDIS_PREFIX']}:*"):
+        client.delete(key)
+    client.close()
 
 
 @pytest.fixture

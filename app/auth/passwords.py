@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import gettext as _
 
 _hasher = PasswordHasher()
 
@@ -29,17 +30,17 @@ def password_problems(
     """Why `password` is too weak for the tenant's policy (SPEC §7); empty when it is fine."""
     problems = []
     if len(password) < min_length:
-        problems.append(f"Пароль должен быть не короче {min_length} символов.")
+        problems.append(_("Пароль должен быть не короче %(num)d символов.", num=min_length))
     if password.isdigit():
-        problems.append("Пароль не может состоять только из цифр.")
+        problems.append(_("Пароль не может состоять только из цифр."))
     lowered = password.strip().lower()
     if login and lowered == login.strip().lower():
-        problems.append("Пароль не должен совпадать с логином.")
+        problems.append(_("Пароль не должен совпадать с логином."))
     digits = "".join(ch for ch in password if ch.isdigit())
     for number in account_numbers:
         number_digits = "".join(ch for ch in number if ch.isdigit())
         if lowered == number.lower() or (digits and digits == number_digits and
                                          len(digits) >= len(password) - 1):
-            problems.append("Пароль не должен совпадать с номером лицевого счёта.")
+            problems.append(_("Пароль не должен совпадать с номером лицевого счёта."))
             break
     return problems

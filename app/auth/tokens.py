@@ -63,7 +63,15 @@ def peek_token(raw: str, purpose: str) -> Resident:
 def redeem_token(raw: str, purpose: str) -> Resident:
     """Whose the token is, marking it used; InvalidToken or ExpiredToken otherwise."""
     token = _open_token(raw, purpose)
-    token.used_at = utcnow()
+    # A conditional update, so two simultaneous uses of one link cannot both succeed.
+    used = db.session.execute(
+        update(AuthToken)
+        .where(AuthToken.id == token.id, AuthToken.used_at.is_(None))
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session="fetch")
+    )
+    if used.rowcount != 1:
+        raise InvalidToken(purpose)
     return token.resident
 
 
