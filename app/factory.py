@@ -105,10 +105,11 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
+    from app.admin.cli import staff_cli
     from app.demo.cli import demo_cli
     from app.jobs.cli import jobs_cli
+    from app.platform.cli import operators_cli
     from app.tenancy.cli import tenants_cli
 
-    app.cli.add_command(tenants_cli)
-    app.cli.add_command(demo_cli)
-    app.cli.add_command(jobs_cli)
+    for group in (tenants_cli, demo_cli, jobs_cli, staff_cli, operators_cli):
+        app.cli.add_command(group)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import request
+from flask import has_request_context, request
 
 from app.tenancy.context import get_current_tenant
 
@@ -12,7 +12,7 @@ LOCALE_COOKIE = "lang"
 
 def select_locale() -> str:
     """The resident's chosen language (cookie), else the tenant's default, else Russian."""
-    chosen = request.cookies.get(LOCALE_COOKIE)
+    chosen = request.cookies.get(LOCALE_COOKIE) if has_request_context() else None
     if chosen in LOCALES:
         return chosen
     tenant = get_current_tenant()

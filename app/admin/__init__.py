@@ -1,0 +1,1 @@
+"""The utility staff console (`/admin`): staff sign-in, office registration, the lookup queue."""

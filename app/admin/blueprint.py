@@ -2,5 +2,44 @@
 
 from flask import Blueprint
 
+from app.admin import lookup_views, office_views, views
+from app.admin.console import login_attempt_key
+from app.auth.throttling import address_key
+from app.extensions import limiter
+from app.tenancy.context import current_tenant
+
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.realm = "tenant"
+bp.context_processor(views.console_context)
+bp.register_error_handler(403, views.forbidden)
+
+# SPEC §7: limited per login (failed attempts only) and per client address (every attempt); the
+# tenant's own limits, the same as its residents'.
+per_login = limiter.limit(
+    lambda: current_tenant.config.login.failure_limit_per_account,
+    key_func=lambda: login_attempt_key("staff"),
+    methods=["POST"],
+    deduct_when=lambda response: response.status_code != 302,
+)
+per_address = limiter.limit(
+    lambda: current_tenant.config.login.failure_limit_per_address,
+    key_func=address_key,
+    methods=["POST"],
+)
+
+bp.add_url_rule("", "index", views.index)
+bp.add_url_rule("/login", view_func=per_address(per_login(views.login)), methods=["GET", "POST"])
+bp.add_url_rule("/logout", view_func=views.logout, methods=["POST"])
+bp.add_url_rule("/password", view_func=per_address(views.change_password), methods=["GET", "POST"])
+bp.add_url_rule("/accounts", view_func=office_views.accounts)
+bp.add_url_rule(
+    "/accounts/<uuid:account_id>/issue-login",
+    view_func=office_views.issue_login,
+    methods=["GET", "POST"],
+)
+bp.add_url_rule("/lookup-requests", view_func=lookup_views.lookup_requests)
+bp.add_url_rule(
+    "/lookup-requests/<uuid:request_id>",
+    view_func=lookup_views.handle_lookup_request,
+    methods=["POST"],
+)

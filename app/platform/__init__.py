@@ -1,0 +1,1 @@
+"""The platform operators' console (`/platform`) and the `operators` CLI."""
