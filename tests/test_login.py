@@ -299,3 +299,28 @@ def test_angarsk_captcha_is_per_account(client, app_context, tenants):
     other = sign_in(client, "angarsk", {"identifier": "204818", "secret": "Борисов"},
                     mode="surname")
     assert other.status_code == 302
+
+
+def test_angarsk_surname_sign_in_keeps_returning_the_same_identity(client, app_context, tenants):
+    from app.auth.models import ResidentAccount
+
+    tenant = tenants["angarsk"]
+    account = make_account(tenant, number="204817", owner_surname="Алёшина")
+    for _ in range(2):
+        assert sign_in(client, "angarsk", {"identifier": "204817", "secret": "Алёшина"},
+                       mode="surname").status_code == 302
+        client.post("/logout", base_url=base("angarsk"))
+    with tenant_scope(tenant):
+        holders = db.session.scalars(select(ResidentAccount).where(
+            ResidentAccount.account_id == account.id)).all()
+    assert len(holders) == 1
+
+
+def test_surname_never_opens_an_identity_that_holds_other_accounts(client, app_context, tenants):
+    tenant = tenants["angarsk"]
+    mine = make_account(tenant, number="204817", owner_surname="Алёшина")
+    other = make_account(tenant, number="204818", owner_surname="Борисов")
+    make_resident(tenant, mine, other, login="both")
+    sign_in(client, "angarsk", {"identifier": "204817", "secret": "Алёшина"}, mode="surname")
+    page = text(client.get("/cabinet", base_url=base("angarsk")))
+    assert "204817" in page and "204818" not in page

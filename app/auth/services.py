@@ -73,13 +73,24 @@ def _find_account(mode, settlement_code: str | None, number: str) -> Account | N
     return db.session.scalars(query).first()
 
 
-def _linked_residents(account: Account, *, with_password: bool) -> list[Resident]:
-    query = select(Resident).join(ResidentAccount).where(ResidentAccount.account_id == account.id)
-    if with_password:
-        query = query.where(Resident.password_hash.is_not(None))
-    else:
-        query = query.where(Resident.password_hash.is_(None), Resident.login.is_(None))
+def _linked_residents(account: Account) -> list[Resident]:
+    query = select(Resident).join(ResidentAccount).where(
+        ResidentAccount.account_id == account.id, Resident.password_hash.is_not(None)
+    )
     return list(db.session.scalars(query))
+
+
+def _own_identities(account: Account) -> list[Resident]:
+    """Identities holding this account and no other, passwordless first.
+
+    Only these may be entered with the owner's surname: an identity that also holds other
+    accounts would otherwise open them too.
+    """
+    holders = db.session.scalars(
+        select(Resident).join(ResidentAccount).where(ResidentAccount.account_id == account.id)
+    ).all()
+    own = [r for r in holders if len(r.account_links) == 1]
+    return sorted(own, key=lambda r: (r.password_hash is not None, r.created_at))
 
 
 def _first_account(resident: Resident) -> Account | None:
@@ -113,7 +124,7 @@ def authenticate(tenant, mode, *, identifier: str, secret: str,
         account = _find_account(mode, settlement_code, key)
         if mode.secret == "surname":
             return _by_surname(tenant, mode, account, secret)
-        candidates = _linked_residents(account, with_password=True) if account else []
+        candidates = _linked_residents(account) if account else []
     else:
         account = None
         candidates = list(db.session.scalars(select(Resident).where(Resident.login == key)))
@@ -132,7 +143,7 @@ def _by_surname(tenant, mode, account: Account | None, surname: str) -> SignIn:
         fold(surname) != fold(account.owner_surname)
     ):
         raise _generic_refusal(mode)
-    existing = _linked_residents(account, with_password=False)
+    existing = _own_identities(account)
     if existing:
         resident = existing[0]
         _check_status(resident, tenant)
