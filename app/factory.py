@@ -109,7 +109,9 @@ def register_cli(app: Flask) -> None:
     from app.demo.cli import demo_cli
     from app.jobs.cli import jobs_cli
     from app.platform.cli import operators_cli
+    from app.registration.cli import registration_cli
     from app.tenancy.cli import tenants_cli
 
-    for group in (tenants_cli, demo_cli, jobs_cli, staff_cli, operators_cli):
+    groups = (tenants_cli, demo_cli, jobs_cli, staff_cli, operators_cli, registration_cli)
+    for group in groups:
         app.cli.add_command(group)

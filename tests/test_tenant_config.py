@@ -121,6 +121,12 @@ def test_invalid_values_are_refused_at_their_key(mutate, key):
     assert key in dict(problems(data))
 
 
+def test_a_registration_form_without_email_is_refused():
+    data = raw("sevastopol")
+    data["registration"]["forms"][0]["fields"].remove("email")
+    assert "every registration form needs `email`" in dict(problems(data))["registration.forms"]
+
+
 def test_several_settlements_require_the_settlement_at_login():
     data = raw("cheboksary")
     data["login"]["modes"][0]["settlement"] = False

@@ -152,6 +152,9 @@ class RegistrationSchema(StrictSchema):
             raise ValidationError("one form per audience", "forms")
         for form in data.get("forms", []):
             chosen = form["field_names"]
+            if "email" not in chosen:
+                # Confirmation and set-password links go by e-mail: a form without it can never finish.
+                raise ValidationError("every registration form needs `email`", "forms")
             if "password_confirmation" in chosen and "password" not in chosen:
                 raise ValidationError("password_confirmation needs password", "forms")
             if form["access_delivery"] == "password" and "password" not in chosen:
