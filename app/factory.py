@@ -89,8 +89,17 @@ def register_blueprints(app: Flask) -> None:
     from app.recovery.blueprint import bp as recovery_bp
     from app.registration.blueprint import bp as registration_bp
 
-    blueprints = (health_bp, home_bp, auth_bp, cabinet_bp, account_bp, registration_bp,
-                  recovery_bp, admin_bp, platform_bp)
+    blueprints = (
+        health_bp,
+        home_bp,
+        auth_bp,
+        cabinet_bp,
+        account_bp,
+        registration_bp,
+        recovery_bp,
+        admin_bp,
+        platform_bp,
+    )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     from app.captcha import register_captcha

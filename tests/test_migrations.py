@@ -16,7 +16,6 @@ from tests.support.databases import (
 )
 
 
-
 def _fresh_database(tmp_path):
     server = configured_server_url()
     return postgres_database(server) if server else sqlite_database(tmp_path)

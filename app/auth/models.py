@@ -139,7 +139,9 @@ class AuthToken(TenantScoped, db.Model):
         UniqueConstraint("tenant_id", "token_hash"),
         Index(None, "tenant_id", "resident_id"),
         ForeignKeyConstraint(
-            ["tenant_id", "resident_id"], ["residents.tenant_id", "residents.id"], ondelete="CASCADE"
+            ["tenant_id", "resident_id"],
+            ["residents.tenant_id", "residents.id"],
+            ondelete="CASCADE",
         ),
         CheckConstraint(f"purpose IN {TOKEN_PURPOSES}", name="purpose"),
     )

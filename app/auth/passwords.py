@@ -39,8 +39,9 @@ def password_problems(
     digits = "".join(ch for ch in password if ch.isdigit())
     for number in account_numbers:
         number_digits = "".join(ch for ch in number if ch.isdigit())
-        if lowered == number.lower() or (digits and digits == number_digits and
-                                         len(digits) >= len(password) - 1):
+        if lowered == number.lower() or (
+            digits and digits == number_digits and len(digits) >= len(password) - 1
+        ):
             problems.append(_("Пароль не должен совпадать с номером лицевого счёта."))
             break
     return problems

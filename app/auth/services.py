@@ -17,6 +17,7 @@ from app.tenancy.account_numbers import InvalidAccountNumber
 from app.tenancy.models import Settlement
 from app.text import fold
 
+
 @cache
 def _dummy_hash() -> str:
     # Verified when no identity matches, so a wrong account number costs as long as a wrong password.
@@ -59,8 +60,11 @@ def attempt_identity(tenant, mode, form_data) -> tuple[str, str]:
 def _generic_refusal(mode) -> LoginRefused:
     if mode.secret == "surname":
         return LoginRefused(_("Неверный номер лицевого счёта или фамилия."))
-    what = {"account_number": _("номер лицевого счёта"), "login": _("логин"),
-            "access_code": _("код доступа")}[mode.identifier]
+    what = {
+        "account_number": _("номер лицевого счёта"),
+        "login": _("логин"),
+        "access_code": _("код доступа"),
+    }[mode.identifier]
     return LoginRefused(_("Неверный %(what)s или пароль.", what=what))
 
 
@@ -74,8 +78,10 @@ def _find_account(mode, settlement_code: str | None, number: str) -> Account | N
 
 
 def _linked_residents(account: Account) -> list[Resident]:
-    query = select(Resident).join(ResidentAccount).where(
-        ResidentAccount.account_id == account.id, Resident.password_hash.is_not(None)
+    query = (
+        select(Resident)
+        .join(ResidentAccount)
+        .where(ResidentAccount.account_id == account.id, Resident.password_hash.is_not(None))
     )
     return list(db.session.scalars(query))
 
@@ -95,7 +101,9 @@ def _own_identities(account: Account) -> list[Resident]:
 
 def _first_account(resident: Resident) -> Account | None:
     return db.session.scalars(
-        select(Account).join(ResidentAccount).where(ResidentAccount.resident_id == resident.id)
+        select(Account)
+        .join(ResidentAccount)
+        .where(ResidentAccount.resident_id == resident.id)
         .order_by(ResidentAccount.linked_at)
     ).first()
 
@@ -103,17 +111,22 @@ def _first_account(resident: Resident) -> Account | None:
 def _check_status(resident: Resident, tenant) -> None:
     # Only someone who proved the password learns that the identity exists and why it cannot enter.
     if resident.status == "pending":
-        raise LoginRefused(_("Регистрация ещё не подтверждена: перейдите по ссылке из письма."),
-                           counts_as_failure=False)
+        raise LoginRefused(
+            _("Регистрация ещё не подтверждена: перейдите по ссылке из письма."),
+            counts_as_failure=False,
+        )
     if resident.status == "blocked":
         phones = tenant.config.contacts.phones
         contact = f" {phones[0].number}" if phones else ""
-        raise LoginRefused(_("Вход заблокирован. Обратитесь в водоканал:%(contact)s.",
-                             contact=contact), counts_as_failure=False)
+        raise LoginRefused(
+            _("Вход заблокирован. Обратитесь в водоканал:%(contact)s.", contact=contact),
+            counts_as_failure=False,
+        )
 
 
-def authenticate(tenant, mode, *, identifier: str, secret: str,
-                 settlement_code: str | None = None) -> SignIn:
+def authenticate(
+    tenant, mode, *, identifier: str, secret: str, settlement_code: str | None = None
+) -> SignIn:
     """The identity and account a login attempt proves, or LoginRefused."""
     try:
         key = normalise_identifier(tenant, mode, identifier)
@@ -139,8 +152,11 @@ def authenticate(tenant, mode, *, identifier: str, secret: str,
 
 def _by_surname(tenant, mode, account: Account | None, surname: str) -> SignIn:
     """Angarsk's passwordless mode: the owner's surname proves the account."""
-    if account is None or account.kind not in mode.audiences or not fold(surname) or (
-        fold(surname) != fold(account.owner_surname)
+    if (
+        account is None
+        or account.kind not in mode.audiences
+        or not fold(surname)
+        or (fold(surname) != fold(account.owner_surname))
     ):
         raise _generic_refusal(mode)
     existing = _own_identities(account)
@@ -149,8 +165,12 @@ def _by_surname(tenant, mode, account: Account | None, surname: str) -> SignIn:
         _check_status(resident, tenant)
         return SignIn(resident, account)
     # The account's own passwordless identity, made on first use so the cabinet works as usual.
-    resident = Resident(kind=account.kind, full_name=account.owner_full_name, status="active",
-                        organisation_name=account.organisation_name)
+    resident = Resident(
+        kind=account.kind,
+        full_name=account.owner_full_name,
+        status="active",
+        organisation_name=account.organisation_name,
+    )
     resident.account_links.append(ResidentAccount(account_id=account.id))
     db.session.add(resident)
     db.session.flush()

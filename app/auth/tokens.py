@@ -36,8 +36,11 @@ def _digest(raw: str) -> str:
 def issue_token(resident: Resident, purpose: str, ttl: timedelta) -> str:
     """A new link token for `resident`; only its hash is stored."""
     raw = secrets.token_urlsafe(32)
-    db.session.add(AuthToken(resident=resident, purpose=purpose, token_hash=_digest(raw),
-                             expires_at=utcnow() + ttl))
+    db.session.add(
+        AuthToken(
+            resident=resident, purpose=purpose, token_hash=_digest(raw), expires_at=utcnow() + ttl
+        )
+    )
     db.session.flush()
     return raw
 
@@ -77,8 +80,9 @@ def redeem_token(raw: str, purpose: str) -> Resident:
 
 def revoke_tokens(resident: Resident, *purposes: str) -> None:
     """Use up every open token of `resident` (all purposes unless named)."""
-    statement = update(AuthToken).where(AuthToken.resident_id == resident.id,
-                                        AuthToken.used_at.is_(None))
+    statement = update(AuthToken).where(
+        AuthToken.resident_id == resident.id, AuthToken.used_at.is_(None)
+    )
     if purposes:
         statement = statement.where(AuthToken.purpose.in_(purposes))
     db.session.execute(statement.values(used_at=utcnow()))

@@ -45,7 +45,10 @@ def login():
     if form.validate_on_submit():
         try:
             result = authenticate(
-                current_tenant, mode, identifier=form.identifier.data, secret=form.secret.data,
+                current_tenant,
+                mode,
+                identifier=form.identifier.data,
+                secret=form.secret.data,
                 settlement_code=form.settlement.data if mode.settlement else None,
             )
         except LoginRefused as refusal:
@@ -58,17 +61,26 @@ def login():
         else:
             clear_failures(key)
             account_id = str(result.account.id) if result.account else None
-            sign_in(result.resident, remember=bool(getattr(form, "remember", None) and
-                                                  form.remember.data), account_id=account_id)
+            sign_in(
+                result.resident,
+                remember=bool(getattr(form, "remember", None) and form.remember.data),
+                account_id=account_id,
+            )
             db.session.commit()
             return redirect(next_url)
-    return render_template("auth/login.html", form=form, mode=mode, next_url=next_url,
-                           modes=current_tenant.config.login.modes), 200
+    return render_template(
+        "auth/login.html",
+        form=form,
+        mode=mode,
+        next_url=next_url,
+        modes=current_tenant.config.login.modes,
+    ), 200
 
 
 def _fresh_form(mode, key, submitted):
-    form = login_form_for(current_tenant, mode, with_captcha=_needs_captcha(mode, key),
-                          formdata=None)
+    form = login_form_for(
+        current_tenant, mode, with_captcha=_needs_captcha(mode, key), formdata=None
+    )
     for name in ("settlement", "identifier", "remember"):
         if hasattr(form, name) and hasattr(submitted, name):
             getattr(form, name).data = getattr(submitted, name).data

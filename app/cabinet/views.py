@@ -16,8 +16,9 @@ def index():
     """Who the account belongs to, where, and its meters with their verification dates."""
     account = current_account()
     today = datetime.now(current_tenant.time_zone).date()
-    return render_template("cabinet/index.html", account=account, accounts=linked_accounts(),
-                           today=today)
+    return render_template(
+        "cabinet/index.html", account=account, accounts=linked_accounts(), today=today
+    )
 
 
 @resident_required

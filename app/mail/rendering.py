@@ -9,8 +9,10 @@ from app.jobs import enqueue
 
 def render_mail(name: str, **context) -> tuple[str, str]:
     """The plain-text and HTML bodies of mail template `name`."""
-    return (render_template(f"mail/{name}.txt", **context),
-            render_template(f"mail/{name}.html", **context))
+    return (
+        render_template(f"mail/{name}.txt", **context),
+        render_template(f"mail/{name}.html", **context),
+    )
 
 
 def send_templated_mail(to: str | list[str], subject: str, name: str, **context) -> None:

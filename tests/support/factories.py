@@ -91,16 +91,27 @@ def make_resident(
         return resident
 
 
-def make_staff(tenant: TenantSnapshot, *, login: str = "clerk", role: str = "clerk",
-               password: str = DEMO_PASSWORD, must_change_password: bool = False):
+def make_staff(
+    tenant: TenantSnapshot,
+    *,
+    login: str = "clerk",
+    role: str = "clerk",
+    password: str = DEMO_PASSWORD,
+    must_change_password: bool = False,
+):
     """A staff user of `tenant`."""
     from app.auth.models import StaffUser
     from app.auth.passwords import hash_password
 
     with tenant_scope(tenant):
-        staff = StaffUser(login=login, email=f"{login}@example.com", full_name="Петрова Анна",
-                          role=role, password_hash=hash_password(password),
-                          must_change_password=must_change_password)
+        staff = StaffUser(
+            login=login,
+            email=f"{login}@example.com",
+            full_name="Петрова Анна",
+            role=role,
+            password_hash=hash_password(password),
+            must_change_password=must_change_password,
+        )
         db.session.add(staff)
         db.session.flush()
         return staff

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 
-CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
-                  r'name="csrf_token" value="([^"]+)"')
+CSRF = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|'
+    r'name="csrf_token" value="([^"]+)"'
+)
 
 
 def base(slug: str | None) -> str:
@@ -20,8 +22,15 @@ def csrf_token(page: str) -> str:
     return match.group(1) or match.group(2)
 
 
-def submit(client, slug: str | None, path: str, data: dict, *, form_page: str | None = None,
-           follow: bool = False):
+def submit(
+    client,
+    slug: str | None,
+    path: str,
+    data: dict,
+    *,
+    form_page: str | None = None,
+    follow: bool = False,
+):
     """GET `form_page` (default: `path`) for a CSRF token, then POST `data` to `path`."""
     page = client.get(form_page or path, base_url=base(slug)).get_data(as_text=True)
     payload = {"csrf_token": csrf_token(page), **data}
