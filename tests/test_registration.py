@@ -17,7 +17,6 @@ from sqlalchemy import func, select, update
 
 from app.auth.models import AuthToken, Resident
 from app.auth.tokens import issue_token
-from app.captcha.challenges import answer_for_tests
 from app.db import utcnow
 from app.extensions import db
 from app.jobs.runner import run_inline
@@ -28,7 +27,7 @@ from app.tenancy.context import tenant_scope
 from tests.conftest import IsolatedClient, make_test_app
 from tests.support.factories import make_account, make_resident
 from tests.support.outbox import deliver_queued_jobs
-from tests.support.web import base, csrf_token, submit, text
+from tests.support.web import base, csrf_token, solve_captcha, submit, text
 
 PASSWORD = "Vesna-2026-river"
 LINK = re.compile(r"http://[\w.]+/register/(?:confirm|set-password)/[\w-]+")
@@ -36,17 +35,6 @@ MISMATCH = "Данные не совпадают с данными лицево�
 
 
 # --- helpers -------------------------------------------------------------------------------------
-
-
-def solve_captcha(app, client, slug: str, page: str) -> dict:
-    """The captcha answer of `page` (tests only), or nothing when the page has no captcha."""
-    match = re.search(r'name="captcha_challenge" value="([^"]+)"', page)
-    if not match:
-        return {}
-    cookie = client.get_cookie("session", domain=f"{slug}.localhost").value
-    headers = {"Cookie": f"session={cookie}"}
-    with app.test_request_context("/", base_url=base(slug), headers=headers):
-        return {"captcha": answer_for_tests(match.group(1)), "captcha_challenge": match.group(1)}
 
 
 def fill(app, client, slug: str, path: str, data: dict, follow: bool = False):

@@ -45,10 +45,14 @@ CHALLENGE = re.compile(r'name="(\w+)_challenge" value="([^"]+)"')
 
 
 def solve_captcha(app, client, slug: str | None, page: str) -> dict[str, str]:
-    """Form data that answers the image captcha on `page` (read from the client's session)."""
+    """Form data answering the image captcha on `page` (read from the client's session); empty
+    when the page has no captcha."""
     from app.captcha.challenges import answer_for_tests
 
-    field, challenge_id = CHALLENGE.search(page).groups()
+    match = CHALLENGE.search(page)
+    if match is None:
+        return {}
+    field, challenge_id = match.groups()
     host = base(slug).removeprefix("http://")
     cookie = client.get_cookie("session", domain=host)
     headers = {"Cookie": f"session={cookie.value}"} if cookie else {}
