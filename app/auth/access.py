@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort, redirect, request, url_for
+from flask import abort, redirect, request, session, url_for
 from flask_login import current_user
 
 from app.auth.models import Operator, Resident, StaffUser
+from app.tenancy.context import get_current_tenant
 
 
 def _next_target() -> str:
@@ -28,14 +29,26 @@ def resident_required(view):
     return wrapped
 
 
+def _foreign_staff_session() -> bool:
+    # The session names a staff user of another utility: its console does not exist here.
+    kind, _, tenant_part = (session.get("_user_id") or "").partition(":")
+    tenant = get_current_tenant()
+    return kind == "staff" and tenant is not None and not tenant_part.startswith(f"{tenant.id}:")
+
+
 def staff_required(*roles: str):
-    """Only staff of this tenant (with one of `roles`, when given); others to the staff login."""
+    """Only staff of this tenant (with one of `roles`, when given); others to the staff login.
+
+    Staff of another tenant get 404, as for any object of another tenant (SPEC §7).
+    """
 
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
             user = current_user._get_current_object()
             if not isinstance(user, StaffUser):
+                if _foreign_staff_session():
+                    abort(404)
                 return redirect(url_for("admin.login", next=_next_target()))
             if user.must_change_password and request.endpoint != "admin.change_password":
                 return redirect(url_for("admin.change_password", next=_next_target()))

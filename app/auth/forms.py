@@ -34,8 +34,10 @@ def login_form_for(tenant, mode, *, with_captcha: bool, **kwargs) -> LoginForm:
         )
     hint = None
     if mode.identifier == "account_number":
-        example = tenant.config.account_number.example
-        hint = _l("Например, %(example)s", example=example)
+        numbers = tenant.config.account_number
+        hint = _l("Например, %(example)s", example=numbers.example)
+        if numbers.note:  # e.g. Sevastopol: not the settlement centre's number
+            hint = f"{hint}. {numbers.note}"
     ModeForm.identifier = StringField(
         IDENTIFIER_LABELS[mode.identifier], validators=[required, Length(max=64)], description=hint
     )
