@@ -187,6 +187,17 @@ def tenants(app_context):
     return app_context.extensions["tenant_cache"].directory().by_slug
 
 
+@pytest.fixture
+def cheboksary_resident(app_context, tenants):
+    """A Cheboksary account in Novocheboksarsk (number 104512367) with a resident and a password."""
+    from tests.support.factories import make_account, make_resident
+
+    tenant = tenants["cheboksary"]
+    account = make_account(tenant, settlement_code="novocheboksarsk", number="104512367")
+    make_resident(tenant, account)
+    return account
+
+
 def host(slug: str) -> str:
     """The Host header of a tenant on the test platform domain."""
     return f"{slug}.localhost"

@@ -59,3 +59,9 @@ def solve_captcha(app, client, slug: str | None, page: str) -> dict[str, str]:
     with app.test_request_context("/", base_url=base(slug), headers=headers):
         answer = answer_for_tests(challenge_id)
     return {field: answer, f"{field}_challenge": challenge_id}
+
+
+def sign_in(client, slug: str, data: dict, mode: str | None = None, follow: bool = False):
+    """Post the resident login form of `slug` (in login mode `mode`) with `data`."""
+    path = f"/login?mode={mode}" if mode else "/login"
+    return submit(client, slug, path, data, follow=follow)
