@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.accounts.models import Account, Meter
+from app.auth.identity import normalise_login
 from app.auth.models import Operator, Resident, StaffUser
 from app.auth.passwords import hash_password, verify_password
 from app.demo.generator import AccountGenerator, DemoSettlement
@@ -19,6 +20,7 @@ from app.extensions import db
 from app.tenancy.context import tenant_scope
 from tests.conftest import SLUGS
 from tests.support.factories import make_account
+from tests.support.web import sign_in
 
 PASSWORD = "Vodokabinet-2026"
 ACCOUNTS = 40
@@ -153,14 +155,21 @@ def test_moscow_login_holds_two_accounts_and_opens_with_the_demo_password(seeded
         assert verify_password(resident.password_hash, PASSWORD)
 
 
-def test_novosibirsk_organisations_sign_in_with_an_access_code(seeded, tenants):
+def test_novosibirsk_organisations_sign_in_with_an_access_code(seeded, tenants, client):
     codes = re.findall(r"код доступа (\S+), пароль", block(seeded, "novosibirsk"))
     assert codes
     with tenant_scope(tenants["novosibirsk"]):
         for code in codes:
-            resident = db.session.scalar(select(Resident).where(Resident.login == code))
+            resident = db.session.scalar(
+                select(Resident).where(Resident.login == normalise_login(code))
+            )
             assert resident.kind in ("legal", "management_company") and resident.inn
             assert [link.account.kind for link in resident.account_links] == [resident.kind]
+    # the printed code, as printed, opens the organisations' login form
+    response = sign_in(
+        client, "novosibirsk", {"identifier": codes[0], "secret": PASSWORD}, mode="organisation"
+    )
+    assert response.status_code == 302
 
 
 def test_cheboksary_login_names_settlement_and_account_of_a_resident(seeded, tenants):

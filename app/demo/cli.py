@@ -103,7 +103,7 @@ def _login_line(login: DemoLogin, password: str) -> str:
     if login.identifier == "account_number":
         parts.append(f"лицевой счёт {login.account_numbers[0]}")
     elif login.identifier == "access_code":
-        parts.append(f"код доступа {login.login}")
+        parts.append(f"код доступа {login.login.upper()}")  # stored lower-cased
     else:
         parts.append(f"логин {login.login}")
     parts.append(f"фамилия {login.surname}" if login.secret == "surname" else f"пароль {password}")

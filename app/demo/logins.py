@@ -12,6 +12,7 @@ from sqlalchemy import select
 from app.accounts.models import Account
 from app.auth.models import Resident, ResidentAccount
 from app.auth.passwords import hash_password, verify_password
+from app.auth.identity import normalise_login
 from app.demo.generator import AccountGenerator
 from app.demo.people import People, transliterate
 from app.extensions import db
@@ -116,7 +117,7 @@ def _new_login(identifier: str, surname: str, taken: set[str]) -> str | None:
     if identifier == "account_number":
         return None
     number = 1
-    while (login := _login_candidate(identifier, surname, number)) in taken:
+    while (login := normalise_login(_login_candidate(identifier, surname, number))) in taken:
         number += 1
     taken.add(login)
     return login
