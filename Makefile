@@ -42,7 +42,7 @@ fmt: install
 translations: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
 		--project Vodokabinet -o app/translations/messages.pot app
-	$(BIN)/pybabel update --no-location --width 100 -i app/translations/messages.pot -d app/translations
+	$(BIN)/pybabel update --no-fuzzy-matching --width 100 -i app/translations/messages.pot -d app/translations
 	$(BIN)/pybabel compile -d app/translations
 
 docs: install
