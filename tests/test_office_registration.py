@@ -155,7 +155,7 @@ def test_moscow_clerk_chooses_the_login_from_a_suggestion(client, app_context, t
     assert taken.status_code == 200
     assert "Этот логин уже занят" in text(taken)
     bad = issue(client, "moscow", account, {"login": "вектор"})
-    assert "латинских букв" in text(bad)
+    assert "латинские буквы" in text(bad)
 
     result = issue(client, "moscow", account, {"login": "Vector.Office"})
     assert LOGIN_SHOWN.search(text(result)).group(1) == "vector.office"

@@ -5,21 +5,18 @@ Password changes go through `app.recovery.services.change_password`, the one rou
 
 from __future__ import annotations
 
-import re
-
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from app.auth.identity import normalise_login
+from app.auth.identity import is_valid_login, login_rule, normalise_login
 from app.auth.models import Resident
 from app.auth.passwords import password_problems
 from app.extensions import db
 from app.recovery.services import change_password, linked_accounts
 
-_LOGIN = re.compile(r"[a-z0-9][a-z0-9._@-]{2,63}")
 _MOBILE_TYPES = (
     phonenumbers.PhoneNumberType.MOBILE,
     phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
@@ -55,13 +52,8 @@ def password_login_mode(tenant, resident: Resident):
 def check_login(raw: str) -> str:
     """The login in stored form; ValueError with a message when it is not an acceptable login."""
     login = normalise_login(raw)
-    if not _LOGIN.fullmatch(login):
-        raise ValueError(
-            _(
-                "Логин: от 3 до 64 латинских букв, цифр и знаков «.», «_», «-», «@»; "
-                "начинается с буквы или цифры."
-            )
-        )
+    if not is_valid_login(login):
+        raise ValueError(login_rule())
     return login
 
 

@@ -3,7 +3,6 @@ and platform operators (`/platform`). Residents sign in through `app.auth.servic
 
 from __future__ import annotations
 
-import re
 import secrets
 from functools import cache
 
@@ -11,7 +10,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.auth.identity import normalise_login
+from app.auth.identity import is_valid_login, normalise_login
 from app.auth.passwords import hash_password, password_problems, verify_password
 from app.extensions import db
 
@@ -20,7 +19,6 @@ CONSOLE_PASSWORD_MIN_LENGTH = 10
 # No 0/O, 1/l/I: one-time passwords and access codes are read off paper and typed by hand.
 UNAMBIGUOUS_LETTERS = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ"
 UNAMBIGUOUS_DIGITS = "23456789"
-LOGIN_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$"
 
 
 class SignInRefused(Exception):
@@ -59,7 +57,7 @@ class InvalidConsoleUser(ValueError):
 def checked_console_user(login: str, email: str, password: str | None) -> tuple[str, str]:
     """The stored login and e-mail of a new console user; InvalidConsoleUser when one of
     login, e-mail or password is unacceptable."""
-    if not re.fullmatch(LOGIN_PATTERN, (login or "").strip()):
+    if not is_valid_login(login):
         raise InvalidConsoleUser(
             f"login {login!r}: 3 to 64 latin letters, digits, dots, dashes or underscores, "
             "starting with a letter or digit"

@@ -22,12 +22,11 @@ from wtforms.validators import (
     InputRequired,
     Length,
     Optional,
-    Regexp,
     ValidationError,
 )
 
-from app.admin.credentials import LOGIN_PATTERN
 from app.admin.labels import LOOKUP_STATUS_LABELS
+from app.auth.identity import is_valid_login, login_rule
 
 _required = InputRequired(message=_l("Заполните это поле."))
 
@@ -84,17 +83,16 @@ def issue_login_form(*, with_login: bool, **kwargs) -> ContactsForm:
             _l("Логин"),
             validators=[
                 _required,
-                Regexp(
-                    LOGIN_PATTERN,
-                    message=_l(
-                        "Логин — от 3 до 64 латинских букв, цифр, точек, дефисов и "
-                        "подчёркиваний; начинается с буквы или цифры."
-                    ),
-                ),
+                _valid_login,
             ],
             description=_l("Предложен по фамилии и номеру лицевого счёта; можно изменить."),
         )
     return IssueLoginForm(**kwargs)
+
+
+def _valid_login(_form, field):
+    if not is_valid_login(field.data):
+        raise ValidationError(login_rule())
 
 
 class ResetAccessForm(FlaskForm):

@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from flask import Flask
+from flask_babel import gettext as _
 from flask_login import LoginManager
 
 from app.auth.models import Operator, Resident, StaffUser
@@ -17,9 +19,26 @@ login_manager = LoginManager()
 _TENANT_KINDS = {"resident": Resident, "staff": StaffUser}
 
 
+# One rule for every login a person chooses or is given (residents, staff, operators).
+LOGIN_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{2,63}")
+
+
 def normalise_login(raw: str | None) -> str:
     """Logins and access codes compare case-insensitively; they are stored lower-cased."""
     return (raw or "").strip().lower()
+
+
+def is_valid_login(login: str) -> bool:
+    """True for 3–64 latin letters, digits, «.», «_», «-», starting with a letter or digit."""
+    return LOGIN_PATTERN.fullmatch(normalise_login(login)) is not None
+
+
+def login_rule() -> str:
+    """The login rule in words, for hints and errors."""
+    return _(
+        "Логин: от 3 до 64 символов — латинские буквы, цифры, точка, дефис, подчёркивание; "
+        "начинается с буквы или цифры."
+    )
 
 
 def load_principal(session_id: str):

@@ -15,6 +15,7 @@ from app.auth.passwords import hash_password, verify_password
 from app.extensions import db
 from app.tenancy.account_numbers import InvalidAccountNumber
 from app.tenancy.models import Settlement
+from app.templating import format_phone
 from app.text import fold
 
 
@@ -117,11 +118,15 @@ def _check_status(resident: Resident, tenant) -> None:
         )
     if resident.status == "blocked":
         phones = tenant.config.contacts.phones
-        contact = f" {phones[0].number}" if phones else ""
-        raise LoginRefused(
-            _("Вход заблокирован. Обратитесь в водоканал:%(contact)s.", contact=contact),
-            counts_as_failure=False,
+        message = (
+            _(
+                "Вход заблокирован. Обратитесь в водоканал по телефону %(phone)s.",
+                phone=format_phone(phones[0].number),
+            )
+            if phones
+            else _("Вход заблокирован. Обратитесь в водоканал.")
         )
+        raise LoginRefused(message, counts_as_failure=False)
 
 
 def authenticate(

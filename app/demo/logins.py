@@ -10,9 +10,9 @@ from functools import cached_property
 from sqlalchemy import select
 
 from app.accounts.models import Account
+from app.auth.identity import normalise_login
 from app.auth.models import Resident, ResidentAccount
 from app.auth.passwords import hash_password, verify_password
-from app.auth.identity import normalise_login
 from app.demo.generator import AccountGenerator
 from app.demo.people import People, transliterate
 from app.extensions import db

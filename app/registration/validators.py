@@ -12,10 +12,9 @@ from flask_babel import lazy_gettext as _l
 from stdnum.ru import inn as ru_inn
 from wtforms.validators import InputRequired, Length, StopValidation
 
-from app.auth.identity import normalise_login
+from app.auth.identity import is_valid_login, login_rule, normalise_login
 from app.tenancy.account_numbers import InvalidAccountNumber
 
-LOGIN_PATTERN = re.compile(r"^[a-z0-9._-]{3,64}$")
 _MOBILE_TYPES = {
     phonenumbers.PhoneNumberType.MOBILE,
     phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
@@ -87,10 +86,8 @@ def email_address(_form, field):
 def login_name(_form, field):
     """Latin letters, digits, «.», «_», «-»; stored lower-cased (auth.identity.normalise_login)."""
     field.data = normalise_login(field.data)
-    if not LOGIN_PATTERN.match(field.data):
-        raise StopValidation(
-            _("Логин: от 3 до 64 символов — латинские буквы, цифры, точка, дефис, подчёркивание.")
-        )
+    if not is_valid_login(field.data):
+        raise StopValidation(login_rule())
 
 
 def inn_number(_form, field):
