@@ -118,9 +118,11 @@ def register_cli(app: Flask) -> None:
     from app.demo.cli import demo_cli
     from app.jobs.cli import jobs_cli
     from app.platform.cli import operators_cli
+    from app.readings.cli import readings_cli
     from app.registration.cli import registration_cli
     from app.tenancy.cli import tenants_cli
 
-    groups = (tenants_cli, demo_cli, jobs_cli, staff_cli, operators_cli, registration_cli)
+    groups = (tenants_cli, demo_cli, jobs_cli, staff_cli, operators_cli, registration_cli,
+              readings_cli)
     for group in groups:
         app.cli.add_command(group)

@@ -1,8 +1,9 @@
 """Every model module, imported once so SQLAlchemy's metadata and Alembic see all tables."""
 
-from app.accounts.models import Account, Meter
+from app.accounts.models import Account, Contract, Meter
 from app.auth.models import AuthToken, Operator, Resident, ResidentAccount, StaffUser
 from app.billing.models import Payment
+from app.readings.models import Reading, ReadingVersion, Submission
 from app.registration.models import AccountLookupRequest
 from app.tenancy.models import Settlement, Tenant, TenantDomain
 
@@ -10,13 +11,17 @@ __all__ = [
     "Account",
     "AccountLookupRequest",
     "AuthToken",
+    "Contract",
     "Meter",
     "Operator",
     "Payment",
+    "Reading",
+    "ReadingVersion",
     "Resident",
     "ResidentAccount",
     "Settlement",
     "StaffUser",
+    "Submission",
     "Tenant",
     "TenantDomain",
 ]

@@ -5,7 +5,14 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKeyConstraint, Index, String, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKeyConstraint,
+    Index,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import UTCDateTime, new_id, utcnow
@@ -64,6 +71,8 @@ class Meter(TenantScoped, db.Model):
         ForeignKeyConstraint(
             ["tenant_id", "account_id"], ["accounts.tenant_id", "accounts.id"], ondelete="CASCADE"
         ),
+        # The contract side only: tenant_id is written through the account.
+        ForeignKeyConstraint(["tenant_id", "contract_id"], ["contracts.tenant_id", "contracts.id"]),
         CheckConstraint(f"service IN {METER_SERVICES}", name="service"),
         CheckConstraint("zones IN (1, 2)", name="zones"),
         CheckConstraint("digits BETWEEN 3 AND 10", name="digits"),
@@ -77,9 +86,34 @@ class Meter(TenantScoped, db.Model):
     digits: Mapped[int] = mapped_column(default=5)
     verified_until: Mapped[date | None]  # next поверка due; readings refused after it
     installed_on: Mapped[date | None]
+    # The contract the meter is read under (tenants with readings.per_contract, e.g. Moscow).
+    contract_id: Mapped[uuid.UUID | None]
+    # The reading the billing system last knew before any reading was submitted here (imports).
+    initial_value_milli: Mapped[int | None] = mapped_column(BigInteger)
+    initial_on: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     account: Mapped[Account] = relationship(back_populates="meters")
 
     def __repr__(self) -> str:
         return f"<Meter {self.serial}>"
+
+
+class Contract(TenantScoped, db.Model):
+    """A supply contract (number + date) of an account; Moscow takes readings per contract."""
+
+    __tablename__ = "contracts"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "account_id", "number"),
+        ForeignKeyConstraint(
+            ["tenant_id", "account_id"], ["accounts.tenant_id", "accounts.id"], ondelete="CASCADE"
+        ),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    account_id: Mapped[uuid.UUID]
+    number: Mapped[str] = mapped_column(String(40))
+    signed_on: Mapped[date]
+
+    def __repr__(self) -> str:
+        return f"<Contract {self.number} от {self.signed_on}>"

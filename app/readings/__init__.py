@@ -1,0 +1,1 @@
+"""Meter readings: windows, submission, validation, history, protocol (SPEC §2, §3)."""
