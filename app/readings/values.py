@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 
-_TYPED = re.compile(r"^\d+(?:[.,]\d+)?$")
+_TYPED = re.compile(r"^[0-9]+(?:[.,][0-9]+)?$")
 
 
 class InvalidValue(ValueError):
@@ -22,7 +22,7 @@ def parse_value(raw: str, decimals: int) -> int:
             raise InvalidValue(_("Введите число, например 1234 или 1234,%(fraction)s.",
                                  fraction="5" * decimals))
         raise InvalidValue(_("Введите целое число без букв и знаков, например 1234."))
-    whole, _, fraction = text.replace(",", ".").partition(".")
+    whole, _separator, fraction = text.replace(",", ".").partition(".")
     if len(fraction.rstrip("0")) > decimals:
         if decimals:
             raise InvalidValue(_("Не больше %(num)d знаков после запятой.", num=decimals))

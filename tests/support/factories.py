@@ -115,3 +115,21 @@ def make_staff(
         db.session.add(staff)
         db.session.flush()
         return staff
+
+
+def make_reading(tenant: TenantSnapshot, meter, period, value_milli: int, *, zone: int = 1):
+    """A past reading of `meter` for `period` (as if submitted then), current and versioned."""
+    from app.readings.services import Author, record_submission
+    from app.readings.validation import OK, RowCheck
+
+    with tenant_scope(tenant):
+        account = meter.account
+        row = RowCheck(meter, zone, OK, value_milli=value_milli)
+        record_submission(
+            account,
+            period,
+            [row],
+            idempotency_key=f"seed-{meter.id}-{period}-{zone}",
+            author=Author("system", None, None, "import"),
+        )
+        db.session.flush()
