@@ -86,6 +86,8 @@ def register_blueprints(app: Flask) -> None:
     from app.health.blueprint import bp as health_bp
     from app.home.blueprint import bp as home_bp
     from app.platform.blueprint import bp as platform_bp
+    from app.readings.archive.blueprint import bp as readings_archive_bp
+    from app.readings.web.blueprint import bp as readings_bp
     from app.recovery.blueprint import bp as recovery_bp
     from app.registration.blueprint import bp as registration_bp
 
