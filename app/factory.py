@@ -99,6 +99,8 @@ def register_blueprints(app: Flask) -> None:
         account_bp,
         registration_bp,
         recovery_bp,
+        readings_bp,
+        readings_archive_bp,
         admin_bp,
         platform_bp,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
+from itertools import pairwise
 from datetime import date
 
 from sqlalchemy import select
@@ -57,7 +58,7 @@ def _baseline(meter: Meter, zone: int, readings: list[Reading], period: date) ->
     values += [(r.period, r.value_milli) for r in before]
     steps = [
         (consumption(a, b, meter.digits), _months(pa, pb))
-        for (pa, a), (pb, b) in zip(values, values[1:], strict=False)
+        for (pa, a), (pb, b) in pairwise(values)
         if pa is not None  # the gap since the initial value is unknown
     ]
     months = sum(n for _, n in steps)
