@@ -126,7 +126,14 @@ def register_cli(app: Flask) -> None:
     from app.registration.cli import registration_cli
     from app.tenancy.cli import tenants_cli
 
-    groups = (tenants_cli, demo_cli, jobs_cli, staff_cli, operators_cli, registration_cli,
-              readings_cli)
+    groups = (
+        tenants_cli,
+        demo_cli,
+        jobs_cli,
+        staff_cli,
+        operators_cli,
+        registration_cli,
+        readings_cli,
+    )
     for group in groups:
         app.cli.add_command(group)

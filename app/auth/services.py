@@ -13,9 +13,9 @@ from app.auth.identity import normalise_login
 from app.auth.models import Resident, ResidentAccount
 from app.auth.passwords import hash_password, verify_password
 from app.extensions import db
+from app.templating import format_phone
 from app.tenancy.account_numbers import InvalidAccountNumber
 from app.tenancy.models import Settlement
-from app.templating import format_phone
 from app.text import fold
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
-from itertools import pairwise
 from datetime import date
+from itertools import pairwise
 
 from sqlalchemy import select
 

@@ -26,8 +26,12 @@ def _describe(window: ReadingWindow) -> dict:
 
 @readings_cli.command("window")
 @click.argument("slug")
-@click.option("--at", "at", help="The moment to evaluate (ISO 8601, with or without offset; "
-              "without one it is read in the tenant's time zone). Default: now.")
+@click.option(
+    "--at",
+    "at",
+    help="The moment to evaluate (ISO 8601, with or without offset; "
+    "without one it is read in the tenant's time zone). Default: now.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def window_command(slug: str, at: str | None, as_json: bool) -> None:
     """Is the reading window of SLUG open at that moment? Its span and billing period, or the next."""
@@ -57,10 +61,14 @@ def window_command(slug: str, at: str | None, as_json: bool) -> None:
     click.echo(f"{slug} at {report['at']} ({tenant.config.time_zone}):")
     if state.open:
         window = state.open
-        click.echo(f"  open: {window.opens_at.isoformat()} — {window.closes_at.isoformat()} "
-                   f"(last day {window.last_day.isoformat()}), billing period {window.period_label}")
+        click.echo(
+            f"  open: {window.opens_at.isoformat()} — {window.closes_at.isoformat()} "
+            f"(last day {window.last_day.isoformat()}), billing period {window.period_label}"
+        )
     else:
         click.echo("  closed")
     upcoming = state.upcoming
-    click.echo(f"  next: {upcoming.opens_at.isoformat()} — {upcoming.closes_at.isoformat()} "
-               f"(last day {upcoming.last_day.isoformat()}), billing period {upcoming.period_label}")
+    click.echo(
+        f"  next: {upcoming.opens_at.isoformat()} — {upcoming.closes_at.isoformat()} "
+        f"(last day {upcoming.last_day.isoformat()}), billing period {upcoming.period_label}"
+    )

@@ -33,7 +33,9 @@ class NothingToTransmit(ValueError):
 
 def find_submission(idempotency_key: str) -> Submission | None:
     """The submission an idempotency key already produced, if any."""
-    return db.session.scalar(select(Submission).where(Submission.idempotency_key == idempotency_key))
+    return db.session.scalar(
+        select(Submission).where(Submission.idempotency_key == idempotency_key)
+    )
 
 
 def record_submission(
@@ -57,9 +59,14 @@ def record_submission(
     if not transmitted:
         raise NothingToTransmit
     submission = Submission(
-        account_id=account.id, contract_id=contract_id, period=period,
-        idempotency_key=idempotency_key, channel=author.channel, author_kind=author.kind,
-        author_id=author.id, author_name=author.name,
+        account_id=account.id,
+        contract_id=contract_id,
+        period=period,
+        idempotency_key=idempotency_key,
+        channel=author.channel,
+        author_kind=author.kind,
+        author_id=author.id,
+        author_name=author.name,
     )
     try:
         with db.session.begin_nested():
@@ -70,9 +77,15 @@ def record_submission(
         return find_submission(idempotency_key), False
     for row in transmitted:
         version = ReadingVersion(
-            submission_id=submission.id, meter_id=row.meter.id, zone=row.zone, period=period,
-            value_milli=row.value_milli, consumption_milli=row.consumption_milli,
-            calculation_type=row.calculation_type, note=row.note, flagged=row.flagged,
+            submission_id=submission.id,
+            meter_id=row.meter.id,
+            zone=row.zone,
+            period=period,
+            value_milli=row.value_milli,
+            consumption_milli=row.consumption_milli,
+            calculation_type=row.calculation_type,
+            note=row.note,
+            flagged=row.flagged,
         )
         db.session.add(version)
         db.session.flush()
@@ -85,14 +98,21 @@ def _upsert_current(version: ReadingVersion) -> None:
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     values = {
-        "tenant_id": current_tenant_id(), "meter_id": version.meter_id, "period": version.period,
-        "zone": version.zone, "value_milli": version.value_milli, "version_id": version.id,
-        "flagged": version.flagged, "updated_at": utcnow(),
+        "tenant_id": current_tenant_id(),
+        "meter_id": version.meter_id,
+        "period": version.period,
+        "zone": version.zone,
+        "value_milli": version.value_milli,
+        "version_id": version.id,
+        "flagged": version.flagged,
+        "updated_at": utcnow(),
     }
     statement = insert(Reading).values(**values)
     statement = statement.on_conflict_do_update(
         index_elements=["tenant_id", "meter_id", "period", "zone"],
-        set_={key: statement.excluded[key] for key in
-              ("value_milli", "version_id", "flagged", "updated_at")},
+        set_={
+            key: statement.excluded[key]
+            for key in ("value_milli", "version_id", "flagged", "updated_at")
+        },
     )
     db.session.execute(statement)

@@ -58,9 +58,16 @@ def check_row(
 ) -> RowCheck:
     """Verdict on the value typed for `meter` (zone `zone`)."""
     if verification_expired(meter, today):
-        return RowCheck(meter, zone, BLOCKED, message=_(
-            "Срок поверки прибора истёк %(date)s: показания по нему не принимаются. Поверьте или "
-            "замените прибор и сообщите в водоканал.", date=format_date(meter.verified_until)))
+        return RowCheck(
+            meter,
+            zone,
+            BLOCKED,
+            message=_(
+                "Срок поверки прибора истёк %(date)s: показания по нему не принимаются. Поверьте или "
+                "замените прибор и сообщите в водоканал.",
+                date=format_date(meter.verified_until),
+            ),
+        )
     if not (raw or "").strip():
         return RowCheck(meter, zone, EMPTY)
     try:
@@ -68,25 +75,46 @@ def check_row(
     except InvalidValue as error:
         return RowCheck(meter, zone, REFUSED, message=str(error))
     if value >= meter_maximum(meter.digits):
-        return RowCheck(meter, zone, REFUSED, message=_(
-            "У прибора %(digits)d цифр до запятой: такое показание он показать не может.",
-            digits=meter.digits))
+        return RowCheck(
+            meter,
+            zone,
+            REFUSED,
+            message=_(
+                "У прибора %(digits)d цифр до запятой: такое показание он показать не может.",
+                digits=meter.digits,
+            ),
+        )
     previous = baseline.previous_milli
     if previous is None:
         return RowCheck(meter, zone, OK, value_milli=value)
     if value < previous and not _rolled_over(previous, value, meter.digits):
-        return RowCheck(meter, zone, REFUSED, value_milli=value, message=_(
-            "Показание меньше предыдущего (%(previous)s). Проверьте цифры до запятой.",
-            previous=format_value(previous, decimals)))
+        return RowCheck(
+            meter,
+            zone,
+            REFUSED,
+            value_milli=value,
+            message=_(
+                "Показание меньше предыдущего (%(previous)s). Проверьте цифры до запятой.",
+                previous=format_value(previous, decimals),
+            ),
+        )
     used = consumption(previous, value, meter.digits)
     average = baseline.average_milli
     if average and used > max(MIN_JUMP_MILLI, int(average * jump_factor)):
         if not jump_confirmed:
-            return RowCheck(meter, zone, CONFIRM, value_milli=value, consumption_milli=used,
-                            message=_(
-                "Расход %(used)s намного больше обычного (в среднем %(average)s в месяц). "
-                "Проверьте показание; если всё верно — подтвердите его: возможна утечка.",
-                used=format_value(used, decimals), average=format_value(average, decimals)))
+            return RowCheck(
+                meter,
+                zone,
+                CONFIRM,
+                value_milli=value,
+                consumption_milli=used,
+                message=_(
+                    "Расход %(used)s намного больше обычного (в среднем %(average)s в месяц). "
+                    "Проверьте показание; если всё верно — подтвердите его: возможна утечка.",
+                    used=format_value(used, decimals),
+                    average=format_value(average, decimals),
+                ),
+            )
         return RowCheck(meter, zone, OK, value_milli=value, consumption_milli=used, flagged=True)
     return RowCheck(meter, zone, OK, value_milli=value, consumption_milli=used)
 

@@ -19,8 +19,9 @@ def parse_value(raw: str, decimals: int) -> int:
     text = re.sub(r"\s+", "", raw or "")
     if not _TYPED.fullmatch(text):
         if decimals:
-            raise InvalidValue(_("Введите число, например 1234 или 1234,%(fraction)s.",
-                                 fraction="5" * decimals))
+            raise InvalidValue(
+                _("Введите число, например 1234 или 1234,%(fraction)s.", fraction="5" * decimals)
+            )
         raise InvalidValue(_("Введите целое число без букв и знаков, например 1234."))
     whole, _separator, fraction = text.replace(",", ".").partition(".")
     if len(fraction.rstrip("0")) > decimals:

@@ -63,16 +63,19 @@ def _span(window, year: int, month: int) -> tuple[date, date]:
     """First and last day (inclusive) of the window opening in `year`-`month`."""
     if window.kind == "days_of_month":
         first = _day(year, month, window.first_day)
-        end_year, end_month = (year, month) if window.last_day >= window.first_day else _month(
-            year, month, 1)
+        end_year, end_month = (
+            (year, month) if window.last_day >= window.first_day else _month(year, month, 1)
+        )
         return first, _day(end_year, end_month, window.last_day)
     this_month = _working_days(window.calendar, year, month)
     next_year, next_month = _month(year, month, 1)
     following = _working_days(window.calendar, next_year, next_month)
-    first = (this_month[-window.last_working_days] if window.last_working_days
-             else date(next_year, next_month, 1))
-    last = (following[window.first_working_days - 1] if window.first_working_days
-            else this_month[-1])
+    first = (
+        this_month[-window.last_working_days]
+        if window.last_working_days
+        else date(next_year, next_month, 1)
+    )
+    last = following[window.first_working_days - 1] if window.first_working_days else this_month[-1]
     return first, last
 
 
