@@ -2,7 +2,7 @@
 
 from flask import Blueprint
 
-from app.admin import lookup_views, office_views, views
+from app.admin import lookup_views, office_views, readings_views, views
 from app.admin.console import login_attempt_key
 from app.auth.throttling import address_key
 from app.extensions import limiter
@@ -36,6 +36,15 @@ bp.add_url_rule(
     "/accounts/<uuid:account_id>/issue-login",
     view_func=office_views.issue_login,
     methods=["GET", "POST"],
+)
+bp.add_url_rule(
+    "/accounts/<uuid:account_id>/readings",
+    view_func=readings_views.account_readings,
+    methods=["GET", "POST"],
+)
+bp.add_url_rule(
+    "/accounts/<uuid:account_id>/readings/<uuid:submission_id>",
+    view_func=readings_views.reading_submission,
 )
 bp.add_url_rule("/lookup-requests", view_func=lookup_views.lookup_requests)
 bp.add_url_rule(

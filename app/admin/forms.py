@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
+    HiddenField,
     PasswordField,
     SelectChoice,
     SelectField,
@@ -22,6 +23,7 @@ from wtforms.validators import (
     InputRequired,
     Length,
     Optional,
+    Regexp,
     ValidationError,
 )
 
@@ -127,3 +129,12 @@ class LookupAnswerForm(FlaskForm):
         validators=[_required],
     )
     note = TextAreaField(_l("Заметка сотрудника"), validators=[Optional(), Length(max=1000)])
+
+
+class OfficeReadingsForm(FlaskForm):
+    """The fixed part of the office reading sheet; `check_sheet` reads the rows' own inputs."""
+
+    # One transmission per form however often it is posted (SPEC §3).
+    idempotency_key = HiddenField(validators=[InputRequired(), Regexp(r"^[0-9a-f]{32}$")])
+    period = HiddenField(validators=[InputRequired(), Regexp(r"^\d{4}-\d{2}$")])
+    checked = HiddenField(validators=[Optional(), Regexp(r"^[0-9a-f]{32}$")])

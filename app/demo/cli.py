@@ -75,7 +75,7 @@ def seed_command(accounts: int, port: int) -> None:
 def _echo_tenant(result: TenantDemo, url: str, password: str) -> None:
     click.echo(f"{result.name} [{result.slug}]: {result.outcome}")
     click.echo(f"  {url}")
-    click.echo(f"  {result.accounts} accounts, {result.meters} meters")
+    click.echo(f"  {_figures(result)}")
     for login in result.logins:
         click.echo(f"  {_login_line(login, password)}")
     if result.staff_has_demo_password is not None:
@@ -84,6 +84,16 @@ def _echo_tenant(result: TenantDemo, url: str, password: str) -> None:
             + _credentials(STAFF_LOGIN, result.staff_has_demo_password, password)
         )
     click.echo("")
+
+
+def _figures(result: TenantDemo) -> str:
+    figures = [f"{result.accounts} accounts", f"{result.meters} meters"]
+    if result.contracts:
+        figures.append(f"{result.contracts} contracts")
+    readings = f"{result.readings} readings"
+    if result.readings_until:
+        readings += f" up to {result.readings_until:%Y-%m}"
+    return ", ".join([*figures, readings])
 
 
 def _credentials(login: str, has_demo_password: bool, password: str) -> str:

@@ -43,7 +43,7 @@ class DemoSettlement:
     name: str
 
 
-class _Deck:
+class Deck:
     """Shuffled cards drawn one by one and reshuffled when used up."""
 
     def __init__(self, rng: random.Random, cards: dict):
@@ -84,10 +84,10 @@ class AccountGenerator:
             service.code for service in tenant.config.services if service.code in METER_SERVICES
         ]
         self._today = today
-        self._types = _Deck(self._rng, ACCOUNT_TYPES)
-        self._without_meter = _Deck(self._rng, WITHOUT_METER)
-        self._common_house_meter = _Deck(self._rng, COMMON_HOUSE_METER)
-        self._expired = _Deck(self._rng, EXPIRED_METER)
+        self._types = Deck(self._rng, ACCOUNT_TYPES)
+        self._without_meter = Deck(self._rng, WITHOUT_METER)
+        self._common_house_meter = Deck(self._rng, COMMON_HOUSE_METER)
+        self._expired = Deck(self._rng, EXPIRED_METER)
         self._numbers: dict[str, set[str]] = {settlement.code: set() for settlement in settlements}
         self._serials: set[str] = set()
         self._houses: set[tuple[str, str, str]] = set()
@@ -228,7 +228,9 @@ class AccountGenerator:
         if not for_login and self._expired.draw():
             verified_until = self._today - timedelta(days=rng.randint(1, 300))
         else:
-            verified_until = self._today + timedelta(days=rng.randint(30, interval.days))
+            # A demo sign-in's meters have been in place a year or more, so their history is full.
+            latest = interval.days - (365 if for_login else 0)
+            verified_until = self._today + timedelta(days=rng.randint(30, latest))
         return Meter(
             serial=self._unique(lambda _: str(rng.randint(10_000_000, 99_999_999)), self._serials),
             service=service,

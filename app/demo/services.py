@@ -6,20 +6,25 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import selectinload
 
-from app.accounts.models import Account, Meter
+from app import clock
+from app.accounts.models import Account, Contract, Meter
 from app.auth.models import Operator, StaffUser
 from app.db import utcnow
 from app.demo.generator import AccountGenerator, DemoSettlement
+from app.demo.history import seed_history
 from app.demo.logins import (
     DemoLogin,
     DemoPassword,
+    LoginPlan,
     account_key,
     build_residents,
     describe_logins,
     plan_logins,
 )
 from app.extensions import db
+from app.readings.models import Reading, Submission
 from app.tenancy.context import tenant_scope
 from app.tenancy.models import Settlement
 from app.tenancy.snapshot import TenantSnapshot
@@ -29,6 +34,7 @@ OPERATOR_LOGIN = "operator"
 
 CREATED = "created"
 ALREADY_SEEDED = "already seeded"
+HISTORY_ADDED = "already seeded; reading history added"
 HAS_OWN_ACCOUNTS = "left alone: it has accounts of its own"
 
 
@@ -45,23 +51,34 @@ class TenantDemo:
     outcome: str
     accounts: int
     meters: int
+    contracts: int
+    readings: int
+    readings_until: date | None  # the last period with readings
     logins: tuple[DemoLogin, ...]
     # None: no demo admin (tenant left alone); False: an admin exists with a password of its own.
     staff_has_demo_password: bool | None
 
 
 def seed_tenant(
-    tenant: TenantSnapshot, *, accounts: int, password: DemoPassword, today: date | None = None
+    tenant: TenantSnapshot, *, accounts: int, password: DemoPassword, now: datetime | None = None
 ) -> TenantDemo:
-    """Create `accounts` demo accounts with meters and the demo sign-ins unless they exist."""
+    """Create `accounts` demo accounts with meters, reading history and the demo sign-ins unless
+    they exist."""
     with tenant_scope(tenant):
-        today = today or datetime.now(tenant.time_zone).date()
-        generator = AccountGenerator(tenant, _settlements(tenant), today)
+        now = now or clock.now()
+        generator = AccountGenerator(
+            tenant, _settlements(tenant), now.astimezone(tenant.time_zone).date()
+        )
         plans = plan_logins(tenant, generator)
         planned = [account for plan in plans for account in plan.accounts]
         stored = _stored_accounts(planned)
         if stored:
             outcome = ALREADY_SEEDED
+            if _without_history():
+                # Demo data from before reading history existed: add it to the stored accounts.
+                every = db.session.scalars(select(Account).options(selectinload(Account.meters)))
+                seed_history(tenant, every.all(), logins=_login_accounts(plans, stored), now=now)
+                outcome = HISTORY_ADDED
         elif _count(Account):
             # Never mix demo people (and a published password) into a utility's real data.
             outcome = HAS_OWN_ACCOUNTS
@@ -72,6 +89,7 @@ def seed_tenant(
             db.session.add_all([*planned, *extra, *residents])
             db.session.flush()
             stored = {account_key(account): account for account in planned}
+            seed_history(tenant, [*planned, *extra], logins=_login_accounts(plans, stored), now=now)
             outcome = CREATED
         staff = None if outcome == HAS_OWN_ACCOUNTS else _ensure_staff_admin(tenant, password)
         db.session.flush()
@@ -81,6 +99,9 @@ def seed_tenant(
             outcome=outcome,
             accounts=_count(Account),
             meters=_count(Meter),
+            contracts=_count(Contract),
+            readings=_count(Reading),
+            readings_until=db.session.scalar(select(func.max(Reading.period))),
             logins=tuple(describe_logins(plans, stored)),
             staff_has_demo_password=staff,
         )
@@ -130,6 +151,23 @@ def _stored_accounts(planned: list[Account]) -> dict[tuple, Account]:
         account_key(account): account
         for account in db.session.scalars(select(Account).where(wanted))
     }
+
+
+def _login_accounts(plans: list[LoginPlan], stored: dict[tuple, Account]) -> list[list[Account]]:
+    """The stored accounts of each demo sign-in."""
+    return [
+        [
+            stored[account_key(account)]
+            for account in plan.accounts
+            if account_key(account) in stored
+        ]
+        for plan in plans
+    ]
+
+
+def _without_history() -> bool:
+    """True when the tenant's demo data has no contracts and no readings yet."""
+    return not _count(Submission) and not _count(Contract)
 
 
 def _ensure_staff_admin(tenant: TenantSnapshot, password: DemoPassword) -> bool:
