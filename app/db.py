@@ -23,8 +23,10 @@ JSONDocument = JSON().with_variant(JSONB(), "postgresql")
 
 
 def utcnow() -> datetime:
-    """The current moment, timezone-aware in UTC."""
-    return datetime.now(UTC)
+    """The current moment, timezone-aware in UTC (from app.clock, so tests can move it)."""
+    from app import clock
+
+    return clock.now()
 
 
 def new_id():

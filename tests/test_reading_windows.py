@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -122,7 +123,7 @@ def test_the_next_twelve_windows_follow_each_other(tenants):
         12,
     )
     assert len(windows) == 12
-    assert all(a.closes_at <= b.opens_at for a, b in zip(windows, windows[1:], strict=False))
+    assert all(a.closes_at <= b.opens_at for a, b in pairwise(windows))
     assert [w.period.month for w in windows[:3]] == [11, 12, 1]
 
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import abort, redirect, render_template, request, url_for
 
+from app import clock
 from app.auth.access import resident_required, safe_next
 from app.cabinet.context import choose_account, current_account, linked_accounts
 from app.tenancy.context import current_tenant
@@ -15,7 +14,7 @@ from app.tenancy.context import current_tenant
 def index():
     """Who the account belongs to, where, and its meters with their verification dates."""
     account = current_account()
-    today = datetime.now(current_tenant.time_zone).date()
+    today = clock.now().astimezone(current_tenant.time_zone).date()
     return render_template(
         "cabinet/index.html", account=account, accounts=linked_accounts(), today=today
     )
