@@ -10,7 +10,11 @@ from sqlalchemy import MetaData
 
 from app.db import NAMING_CONVENTION
 
-db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
+# Objects stay readable after the request's commit (a redirect, a mail): no reload per attribute.
+db = SQLAlchemy(
+    metadata=MetaData(naming_convention=NAMING_CONVENTION),
+    session_options={"expire_on_commit": False},
+)
 migrate = Migrate()
 csrf = CSRFProtect()
 babel = Babel()

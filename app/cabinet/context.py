@@ -7,7 +7,7 @@ import uuid
 from flask import g, session
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from app.accounts.models import Account
 from app.auth.models import Resident, ResidentAccount
@@ -28,9 +28,9 @@ def linked_accounts() -> list[Account]:
                     select(Account)
                     .join(ResidentAccount, ResidentAccount.account_id == Account.id)
                     .where(ResidentAccount.resident_id == user.id)
-                    .options(selectinload(Account.meters))
+                    .options(joinedload(Account.meters))
                     .order_by(ResidentAccount.linked_at, Account.number)
-                )
+                ).unique()
             )
     return g.linked_accounts
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
 
-from app.db import utcnow
+from app.db import dialect_insert, new_id, utcnow
 from app.extensions import db
 from app.readings.models import Reading, ReadingVersion, Submission
 from app.readings.validation import RowCheck
@@ -50,15 +50,16 @@ def record_submission(
     """Store the transmittable rows as one submission; (submission, created).
 
     The same idempotency key twice — a double click, a retried request, a second tab racing the
-    first — gives back the first submission and stores nothing more.
+    first — gives back the first submission and stores nothing more: the unique key decides,
+    inside the database, which request came first.
     """
-    existing = find_submission(idempotency_key)
-    if existing is not None:
-        return existing, False
     transmitted = [row for row in rows if row.transmitted]
     if not transmitted:
         raise NothingToTransmit
+    tenant_id, now = current_tenant_id(), utcnow()
     submission = Submission(
+        tenant_id=tenant_id,
+        id=new_id(),
         account_id=account.id,
         contract_id=contract_id,
         period=period,
@@ -67,52 +68,74 @@ def record_submission(
         author_kind=author.kind,
         author_id=author.id,
         author_name=author.name,
+        created_at=now,
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(submission)
-            db.session.flush()
-    except IntegrityError:
-        # Another request with this key committed first: that one is the submission.
+    claimed = db.session.execute(
+        dialect_insert(db.session, Submission)
+        .values(**_columns(submission, Submission))
+        .on_conflict_do_nothing(index_elements=["tenant_id", "idempotency_key"])
+        .returning(Submission.id)
+    ).first()
+    if claimed is None:  # another request with this key was first
         return find_submission(idempotency_key), False
-    for row in transmitted:
-        version = ReadingVersion(
-            submission_id=submission.id,
-            meter_id=row.meter.id,
-            zone=row.zone,
-            period=period,
-            value_milli=row.value_milli,
-            consumption_milli=row.consumption_milli,
-            calculation_type=row.calculation_type,
-            note=row.note,
-            flagged=row.flagged,
-        )
-        db.session.add(version)
-        db.session.flush()
-        _upsert_current(version)
+    versions = [
+        {
+            "tenant_id": tenant_id,
+            "id": new_id(),
+            "submission_id": submission.id,
+            "meter_id": row.meter.id,
+            "zone": row.zone,
+            "period": period,
+            "value_milli": row.value_milli,
+            "consumption_milli": row.consumption_milli,
+            "calculation_type": row.calculation_type,
+            "note": row.note,
+            "flagged": row.flagged,
+            "created_at": now,
+        }
+        for row in transmitted
+    ]
+    # Core statements: the ORM's unit of work costs more than these rows are worth (issue 4's
+    # benchmark: submissions are the platform's peak load).
+    connection = db.session.connection()
+    connection.execute(ReadingVersion.__table__.insert(), versions)
+    connection.execute(
+        _upsert_statement(connection.dialect.name),
+        [
+            {
+                "tenant_id": v["tenant_id"],
+                "meter_id": v["meter_id"],
+                "period": v["period"],
+                "zone": v["zone"],
+                "value_milli": v["value_milli"],
+                "version_id": v["id"],
+                "flagged": v["flagged"],
+                "updated_at": now,
+            }
+            for v in versions
+        ],
+    )
+    # The row exists already (inserted above): attach the object as persistent, not as new.
+    make_transient_to_detached(submission)
+    db.session.add(submission)
     return submission, True
 
 
-def _upsert_current(version: ReadingVersion) -> None:
-    # One current reading per meter, zone and period: a later version replaces it in place.
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    values = {
-        "tenant_id": current_tenant_id(),
-        "meter_id": version.meter_id,
-        "period": version.period,
-        "zone": version.zone,
-        "value_milli": version.value_milli,
-        "version_id": version.id,
-        "flagged": version.flagged,
-        "updated_at": utcnow(),
-    }
-    statement = insert(Reading).values(**values)
-    statement = statement.on_conflict_do_update(
+def _columns(obj, model) -> dict:
+    return {column.key: getattr(obj, column.key) for column in model.__table__.columns}
+
+
+@cache
+def _upsert_statement(dialect: str):
+    """INSERT … ON CONFLICT DO UPDATE of the current reading, built once per dialect."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    table = Reading.__table__
+    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    return statement.on_conflict_do_update(
         index_elements=["tenant_id", "meter_id", "period", "zone"],
         set_={
             key: statement.excluded[key]
             for key in ("value_milli", "version_id", "flagged", "updated_at")
         },
     )
-    db.session.execute(statement)

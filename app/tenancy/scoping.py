@@ -76,8 +76,9 @@ def _scope_parameters() -> dict[str, str]:
 
 
 @event.listens_for(Session, "after_begin")
-def _set_rls_scope(_session, _transaction, connection):
-    if connection.dialect.name == "postgresql":
+def _set_rls_scope(_session, transaction, connection):
+    # A SAVEPOINT lives inside a transaction that already carries the setting.
+    if connection.dialect.name == "postgresql" and not transaction.nested:
         connection.execute(_SET_SCOPE, _scope_parameters())
 
 

@@ -1,29 +1,66 @@
-"""The e-mail that confirms transmitted readings (issue: «после передачи — подтверждение на почту»)."""
+"""The e-mail that confirms transmitted readings, composed in the background job (the request
+only queues the submission's id: transmitting is the platform's peak load)."""
 
 from __future__ import annotations
 
-from flask import url_for
+import uuid
+
+from flask import current_app, url_for
 from flask_babel import gettext as _
+from sqlalchemy import select
 
-from app.mail.rendering import send_templated_mail
-from app.readings.web.results import SubmissionResult, contract_label
+from app.accounts.models import Account
+from app.extensions import db
+from app.jobs import enqueue, job
+from app.mail.message import send_mail
+from app.mail.rendering import render_mail
+from app.readings.models import Submission
+from app.readings.web.results import contract_label, submission_result
 from app.readings.web.rows import period_name
+from app.tenancy.context import get_current_tenant
 
 
-def send_readings_received(to: str, tenant, result: SubmissionResult) -> None:
-    """Confirm a submission to the resident: protocol number, time, each value, what was left out."""
-    submission = result.submission
-    send_templated_mail(
-        to,
-        _(
-            "%(utility)s: показания переданы, протокол № %(number)s",
-            utility=tenant.config.short_name,
-            number=submission.number,
-        ),
-        "readings_received",
-        result=result,
-        period=period_name(submission.period),
-        contract=contract_label(result.contract) if result.contract else None,
-        decimals=tenant.config.readings.decimals,
-        link=url_for("readings.submission", submission_id=submission.id, _external=True),
+def queue_readings_received(
+    to: str, submission: Submission, reasons: dict[str, str], base_url: str
+) -> None:
+    """Send the confirmation of `submission` to `to` in the background."""
+    enqueue(
+        "readings.received",
+        queue="high",
+        to=to,
+        submission_id=str(submission.id),
+        reasons=reasons,
+        base_url=base_url,
     )
+
+
+@job("readings.received")
+def send_readings_received(
+    to: str, submission_id: str, reasons: dict[str, str], base_url: str
+) -> str | None:
+    """Confirm a submission: protocol number, time, each value, what was left out and why."""
+    tenant = get_current_tenant()
+    submission = db.session.scalar(
+        select(Submission).where(Submission.id == uuid.UUID(submission_id))
+    )
+    if submission is None:  # the account was deleted since
+        return None
+    account = db.session.scalar(select(Account).where(Account.id == submission.account_id))
+    result = submission_result(tenant, account, submission, reasons)
+    subject = _(
+        "%(utility)s: показания переданы, протокол № %(number)s",
+        utility=tenant.config.short_name,
+        number=submission.number,
+    )
+    # Links must point at the host the resident used: render as if on that host.
+    with current_app.test_request_context(base_url=base_url):
+        text, html = render_mail(
+            "readings_received",
+            subject=subject,
+            result=result,
+            period=period_name(submission.period),
+            contract=contract_label(result.contract) if result.contract else None,
+            decimals=tenant.config.readings.decimals,
+            link=url_for("readings.submission", submission_id=submission.id, _external=True),
+        )
+    return send_mail(to, subject, text, html)

@@ -68,9 +68,12 @@ def _remembered(submission: Submission) -> dict[str, str]:
     return stored.get("reasons", {}) if stored.get("id") == str(submission.id) else {}
 
 
-def submission_result(tenant, account: Account, submission: Submission) -> SubmissionResult:
+def submission_result(
+    tenant, account: Account, submission: Submission, reasons: dict[str, str] | None = None
+) -> SubmissionResult:
     """The submission's values with meter, service and dictionary labels, and the sheet's rows
-    it did not cover, each with its reason."""
+    it did not cover, each with its reason (`reasons`: row key → why; default: the ones this
+    browser session remembered from its own transmission)."""
     services = {service.code: service for service in tenant.config.services}
     rules = tenant.config.readings
     calculation_types = {entry.code: entry.label for entry in rules.calculation_types}
@@ -99,7 +102,7 @@ def submission_result(tenant, account: Account, submission: Submission) -> Submi
         if version.meter_id in meters
     ]
     covered = {(version.meter_id, version.zone) for version in submission.versions}
-    reasons = _remembered(submission)
+    reasons = _remembered(submission) if reasons is None else reasons
     on = submission.created_at.astimezone(tenant.time_zone).date()
     not_transmitted = []
     for meter in sheet_meters(tenant, account, submission.contract_id):

@@ -25,7 +25,7 @@ from app.readings.models import Submission
 from app.readings.services import Author, find_submission, record_submission
 from app.readings.sheet import build_sheet
 from app.readings.web.contracts import chosen_contract, contracts_of
-from app.readings.web.mailing import send_readings_received
+from app.readings.web.mailing import queue_readings_received
 from app.readings.web.results import NOT_FILLED, remember_skipped, submission_result
 from app.readings.web.rows import SheetView, sheet_view
 from app.readings.web.status import current_state, local_today, reading_block
@@ -173,16 +173,14 @@ def _transmit(subject: Subject, view: SheetView, key: str):
         author=_author(),
         contract_id=subject.contract_id,
     )
-    db.session.commit()
+    db.session.commit()  # before queueing: a worker must find the submission it is told about
     if created:
-        remember_skipped(
-            submission,
-            {row.key: row.check.message or str(NOT_FILLED) for row in view.rows if row.skipped},
-        )
-        email = current_user.email
-        if email:
-            result = submission_result(current_tenant, subject.account, submission)
-            send_readings_received(email, current_tenant, result)
+        reasons = {
+            row.key: row.check.message or str(NOT_FILLED) for row in view.rows if row.skipped
+        }
+        remember_skipped(submission, reasons)
+        if current_user.email:
+            queue_readings_received(current_user.email, submission, reasons, request.host_url)
     return _to_result(submission)
 
 

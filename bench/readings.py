@@ -1,0 +1,222 @@
+"""Benchmark of the reading submission flow (issue 4): the full flow against gunicorn on
+PostgreSQL with 100,000 accounts, next to a bare Flask endpoint doing one INSERT.
+
+    .venv/bin/python bench/readings.py [--accounts 100000] [--users 64] [--seconds 30]
+
+Needs PostgreSQL (and Redis for the app's jobs and limits, as in production). Prints
+submissions/s, p50/p99 latency of a submission (GET form + POST) and the ratio to the bare
+endpoint's requests/s. This is a measurement, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import aiohttp
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import dataset  # noqa: E402
+
+DATABASE = "vodokabinet_bench"
+APP_ROLE = "vodokabinet_app_bench"
+HOST = "bench.localhost"
+CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+HIDDEN = re.compile(r'<input[^>]*type="hidden"[^>]*name="([^"]+)"[^>]*value="([^"]*)"'
+                    r'|<input[^>]*name="([^"]+)"[^>]*type="hidden"[^>]*value="([^"]*)"')
+VALUE_FIELD = re.compile(r'name="(value-[0-9a-f-]+\.\d)"')
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--server", default="postgresql://postgres@127.0.0.1:5432/postgres",
+                        help="PostgreSQL server (a superuser); the bench database is made on it")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/14")
+    parser.add_argument("--accounts", type=int, default=100_000)
+    parser.add_argument("--users", type=int, default=64, help="simulated residents at once")
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--port", type=int, default=8765)
+    return parser.parse_args()
+
+
+def prepare(args) -> dict[str, str]:
+    """Create and fill the bench database once; returns the environment for the app servers."""
+    server = psycopg.conninfo.conninfo_to_dict(args.server)
+    with psycopg.connect(args.server, autocommit=True) as admin:
+        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE,)).fetchone():
+            admin.execute(f'CREATE DATABASE "{DATABASE}"')
+        if not admin.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (APP_ROLE,)).fetchone():
+            admin.execute(f"CREATE ROLE {APP_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS")
+    host, port = server.get("host", "127.0.0.1"), server.get("port", "5432")
+    owner = f"postgresql://{server.get('user', 'postgres')}@{host}:{port}/{DATABASE}"
+    app_url = f"postgresql://{APP_ROLE}@{host}:{port}/{DATABASE}"
+    env = {**os.environ, "DATABASE_URL": app_url, "MIGRATION_DATABASE_URL": owner,
+           "REDIS_URL": args.redis, "REDIS_PREFIX": "vkbench", "SECRET_KEY": "bench-secret",
+           "PLATFORM_DOMAIN": "localhost", "LOG_LEVEL": "WARNING", "BARE_DSN": owner}
+    flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
+    subprocess.run([*flask, "db", "upgrade"], env=env, cwd=ROOT, check=True,
+                   capture_output=True)
+    subprocess.run([*flask, "tenants", "load", "bench/tenants/"], env=env, cwd=ROOT,
+                   check=True, capture_output=True)
+    with psycopg.connect(owner) as connection:
+        tenant_id = connection.execute("SELECT id FROM tenants WHERE slug = 'bench'").fetchone()[0]
+        settlement_id = connection.execute(
+            "SELECT id FROM settlements WHERE tenant_id = %s", (tenant_id,)).fetchone()[0]
+        connection.execute("CREATE TABLE IF NOT EXISTS bench_bare (id uuid PRIMARY KEY, "
+                           "value integer NOT NULL, at timestamptz NOT NULL DEFAULT now())")
+        connection.execute("TRUNCATE bench_bare")
+        # Earlier runs' submissions would make every run slower than the last.
+        connection.execute("DELETE FROM readings WHERE tenant_id = %s", (tenant_id,))
+        connection.execute("DELETE FROM reading_submissions WHERE tenant_id = %s", (tenant_id,))
+        connection.commit()
+    started = time.perf_counter()
+    dataset.load(owner, tenant_id, settlement_id, args.accounts)
+    print(f"dataset: {args.accounts} accounts ready in {time.perf_counter() - started:.1f} s")
+    return env
+
+
+@contextmanager
+def gunicorn(target: str, env: dict[str, str], workers: int, port: int):
+    """Serve `target` with gunicorn (sync workers) until the block ends."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
+         "--log-level", "warning", target],
+        env=env, cwd=ROOT, start_new_session=True)
+    try:
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.3)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+
+
+async def sign_in(session: aiohttp.ClientSession, base: str, number: str) -> None:
+    async with session.get(f"{base}/login", headers={"Host": HOST}) as response:
+        page = await response.text()
+    data = {"csrf_token": CSRF.search(page).group(1), "mode": "account",
+            "identifier": number, "secret": dataset.PASSWORD}
+    async with session.post(f"{base}/login?mode=account", data=data, headers={"Host": HOST},
+                            allow_redirects=False) as response:
+        if response.status != 302:
+            raise RuntimeError(f"sign-in of {number} failed: {response.status}")
+
+
+def form_data(page: str) -> dict[str, str]:
+    data = {}
+    for match in HIDDEN.finditer(page):
+        name, value = (match.group(1), match.group(2)) if match.group(1) else (
+            match.group(3), match.group(4))
+        data[name] = value
+    for field in VALUE_FIELD.findall(page):
+        data[field] = str(100 + random.randint(1, 9))
+    data["action"] = "transmit"
+    return data
+
+
+async def resident(base: str, number: str, stop_at: float, latencies: list[float],
+                   errors: list[str]) -> None:
+    jar = aiohttp.CookieJar(unsafe=True)
+    async with aiohttp.ClientSession(cookie_jar=jar) as session:
+        await sign_in(session, base, number)
+        while time.perf_counter() < stop_at:
+            started = time.perf_counter()
+            async with session.get(f"{base}/readings", headers={"Host": HOST}) as response:
+                page = await response.text()
+            async with session.post(f"{base}/readings", data=form_data(page),
+                                    headers={"Host": HOST}, allow_redirects=False) as response:
+                await response.read()
+                if response.status != 303:
+                    errors.append(f"POST /readings → {response.status}")
+                    continue
+            latencies.append(time.perf_counter() - started)
+
+
+async def bare_client(base: str, stop_at: float, latencies: list[float]) -> None:
+    async with aiohttp.ClientSession() as session:
+        while time.perf_counter() < stop_at:
+            started = time.perf_counter()
+            async with session.post(f"{base}/bare") as response:
+                await response.read()
+            latencies.append(time.perf_counter() - started)
+
+
+def report(name: str, latencies: list[float], seconds: float) -> float:
+    rate = len(latencies) / seconds
+    ordered = sorted(latencies) or [0.0]
+    p50 = statistics.median(ordered) * 1000
+    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000
+    print(f"{name:<12} {len(latencies):>7} in {seconds:.0f} s  {rate:8.1f}/s  "
+          f"p50 {p50:7.1f} ms  p99 {p99:7.1f} ms")
+    return rate
+
+
+async def drive_app(base: str, args) -> float:
+    numbers = [dataset.account_number(i) for i in random.sample(range(args.accounts), args.users)]
+    latencies, errors = [], []
+    stop_at = time.perf_counter() + 3600  # sign-ins first, then the measured window
+    tasks = []
+    ready = time.perf_counter()
+    for number in numbers:
+        tasks.append(asyncio.create_task(resident(base, number, stop_at, latencies, errors)))
+    await asyncio.sleep(0)
+    # Wait for every sign-in (argon2 is slow by design), then measure from a clean start.
+    while len(latencies) < args.users and time.perf_counter() - ready < 120:
+        await asyncio.sleep(0.2)
+    latencies.clear()
+    measured_from = time.perf_counter()
+    await asyncio.sleep(args.seconds)
+    count, elapsed = len(latencies), time.perf_counter() - measured_from
+    snapshot = latencies[:count]
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    if errors:
+        print(f"errors: {len(errors)} (first: {errors[0]})")
+    return report("submissions", snapshot, elapsed)
+
+
+async def drive_bare(base: str, args) -> float:
+    latencies: list[float] = []
+    stop_at = time.perf_counter() + args.seconds
+    started = time.perf_counter()
+    await asyncio.gather(*(bare_client(base, stop_at, latencies) for _ in range(args.users)))
+    return report("bare INSERT", latencies, time.perf_counter() - started)
+
+
+def main() -> None:
+    args = parse_args()
+    env = prepare(args)
+    print(f"gunicorn: {args.workers} sync workers; {args.users} simulated residents; "
+          f"{args.seconds:.0f} s each; {os.cpu_count()} CPU cores shared with PostgreSQL and "
+          "this load generator")
+    with gunicorn("wsgi:app", env, args.workers, args.port) as base:
+        submissions = asyncio.run(drive_app(base, args))
+    with gunicorn("bench.bare_app:app", env, args.workers, args.port + 1) as base:
+        bare = asyncio.run(drive_bare(base, args))
+    print(f"ratio: {submissions / bare:.2f} of the bare endpoint "
+          f"(target ≥ 0.50; submissions target ≥ 300/s)")
+
+
+if __name__ == "__main__":
+    main()
