@@ -94,7 +94,7 @@ def test_check_then_transmit_stores_the_readings_and_shows_the_protocol(
     assert submission.number in result
     assert 'data-testid="transmitted-value">112<' in result
     assert 'href="/readings/history"' in result
-    assert "protocol.pdf" not in result  # Cheboksary has no PDF protocol
+    assert f"{done.headers['Location']}/protocol.pdf" in result
     (mail,) = outbox()
     assert mail["To"] == "reader@example.com"
     assert submission.number in mail["Subject"]

@@ -39,7 +39,6 @@ def history():
         chosen=chosen,
         history=found,
         charts=[(series, render_chart(current_tenant, series)) for series in found.series],
-        protocols=current_tenant.feature("readings_protocol") is not None,
     )
 
 
@@ -85,8 +84,6 @@ def chart(meter_id: uuid.UUID):
 @resident_required
 def protocol(submission_id: uuid.UUID):
     """The PDF protocol of one transmission for one of the resident's accounts."""
-    if current_tenant.feature("readings_protocol") is None:
-        abort(404)
     accounts = linked_accounts()
     submission = queries.submission_of(submission_id, accounts)
     if submission is None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask import current_app, g
+from flask import g
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -103,11 +103,6 @@ def submit_link_shown(tenant) -> bool:
     return current_state(tenant).is_open or not tenant.config.readings.hide_menu_outside_window
 
 
-def has_endpoint(name: str) -> bool:
-    """Whether a view exists (pages other features add, such as the reading history)."""
-    return name in current_app.view_functions
-
-
 def template_helpers() -> dict:
     """Functions for the header and the cabinet; they compute nothing until a template asks."""
     tenant = get_current_tenant()
@@ -115,5 +110,4 @@ def template_helpers() -> dict:
         "readings_window": lambda: current_state(tenant),
         "readings_banner": lambda account: banner(tenant, account),
         "readings_submit_link_shown": lambda: submit_link_shown(tenant),
-        "has_endpoint": has_endpoint,
     }

@@ -104,7 +104,6 @@ class FeaturesSchema(StrictSchema):
     linked_accounts = _feature(LinkedAccountsSchema, "several accounts under one login")
     service_requests = _feature(ServiceRequestsSchema, "service requests with status tracking")
     electronic_reception = _feature(ElectronicReceptionSchema, "electronic reception (appeals)")
-    readings_protocol = _feature(EmptySchema, "PDF protocol of transmitted readings")
     legal_documents = _feature(EmptySchema, "invoices and documents for legal entities")
     contacts_edit = _feature(EmptySchema, "residents change their password and contacts")
     mobile_app = _feature(MobileAppSchema, "the utility's mobile app")
