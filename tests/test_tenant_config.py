@@ -232,3 +232,14 @@ def test_reference_documentation_is_current():
     assert documented == config_reference_markdown(), (
         "run: flask --app wsgi tenants schema > docs/tenant-config.md"
     )
+
+
+def test_a_stored_config_with_a_key_a_later_release_dropped_still_loads(caplog):
+    stored = dump_tenant_config(load_tenant_config(raw("moscow")))
+    stored["features"]["retired_feature"] = {}
+    stored["branding"]["old_colour"] = "#ffffff"
+    config = load_tenant_config(stored, "tenant 'moscow' in the database", strict=False)
+    assert "retired_feature" not in config.features
+    assert "features.retired_feature" in caplog.text
+    with pytest.raises(TenantConfigError):  # files are still checked strictly
+        load_tenant_config(stored, "tenants/moscow.yaml")

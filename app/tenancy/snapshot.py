@@ -27,7 +27,9 @@ class TenantSnapshot:
             slug=tenant.slug,
             name=tenant.name,
             status=tenant.status,
-            config=load_tenant_config(tenant.config, f"tenant {tenant.slug!r} in the database"),
+            config=load_tenant_config(
+                tenant.config, f"tenant {tenant.slug!r} in the database", strict=False
+            ),
             domains=tuple(domain.host for domain in tenant.domains),
         )
 

@@ -23,6 +23,7 @@ from app.tenancy.config.billing import PaymentsSchema, RequisitesSchema
 from app.tenancy.config.errors import TenantConfigError, flatten_errors
 from app.tenancy.config.features import FeaturesSchema
 from app.tenancy.config.identity import BrandingSchema, ContactsSchema, SettlementSchema
+from app.tenancy.config.prune import prune_unknown
 from app.tenancy.config.readings import ReadingsSchema, ServiceSchema
 from app.tenancy.config.section import Section
 
@@ -138,11 +139,17 @@ class TenantConfigSchema(StrictSchema):
             raise ValidationError(f"not in `services`: {', '.join(sorted(missing))}", "readings")
 
 
-def load_tenant_config(data: Any, source: str = "<config>") -> Section:
-    """Validate one utility's configuration; raise TenantConfigError naming every bad key."""
+def load_tenant_config(data: Any, source: str = "<config>", *, strict: bool = True) -> Section:
+    """Validate one utility's configuration; raise TenantConfigError naming every bad key.
+
+    `strict=False` is for configurations stored by an earlier release: keys the schema no longer
+    has are dropped (and logged) instead of failing every request of the utility.
+    """
     schema = TenantConfigSchema()
     if not isinstance(data, dict):
         raise TenantConfigError(source, [("", "expected a mapping of keys to values")])
+    if not strict:
+        data = prune_unknown(schema, data, source)
     try:
         loaded = schema.load(data)
     except ValidationError as exc:
