@@ -100,6 +100,7 @@ def check_sheet(tenant, rows: list[SheetRow], form: Mapping[str, str], today: da
     """Check every row of a posted sheet (`value-<key>`, `confirm-<key>`, `calc-<meter id>`,
     `note-<meter id>`), attaching the tenant's dictionary codes from the meter's main row."""
     rules = tenant.config.readings
+    units = {service.code: service.unit for service in tenant.config.services}
     checks = []
     for row in rows:
         verdict = check_row(
@@ -111,6 +112,7 @@ def check_sheet(tenant, rows: list[SheetRow], form: Mapping[str, str], today: da
             jump_factor=rules.jump_factor,
             today=today,
             jump_confirmed=form.get(f"confirm-{row.key}") in {"1", "on", "y", "yes", "true"},
+            unit=units.get(row.meter.service, "м³"),
         )
         if verdict.status != EMPTY:
             verdict = dataclasses.replace(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from flask_babel import format_date
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 
 from app.accounts.models import Meter
@@ -55,6 +55,7 @@ def check_row(
     jump_factor: Decimal,
     today: date,
     jump_confirmed: bool = False,
+    unit: str = "м³",
 ) -> RowCheck:
     """Verdict on the value typed for `meter` (zone `zone`)."""
     if verification_expired(meter, today):
@@ -79,9 +80,10 @@ def check_row(
             meter,
             zone,
             REFUSED,
-            message=_(
-                "У прибора %(digits)d цифр до запятой: такое показание он показать не может.",
-                digits=meter.digits,
+            message=ngettext(
+                "У прибора %(num)d цифра до запятой: такое показание он показать не может.",
+                "У прибора %(num)d цифр до запятой: такое показание он показать не может.",
+                meter.digits,
             ),
         )
     previous = baseline.previous_milli
@@ -109,10 +111,12 @@ def check_row(
                 value_milli=value,
                 consumption_milli=used,
                 message=_(
-                    "Расход %(used)s намного больше обычного (в среднем %(average)s в месяц). "
-                    "Проверьте показание; если всё верно — подтвердите его: возможна утечка.",
+                    "Расход %(used)s %(unit)s намного больше обычного (в среднем %(average)s "
+                    "%(unit)s в месяц). Проверьте показание; если всё верно — подтвердите его: "
+                    "возможна утечка.",
                     used=format_value(used, decimals),
                     average=format_value(average, decimals),
+                    unit=unit,
                 ),
             )
         return RowCheck(meter, zone, OK, value_milli=value, consumption_milli=used, flagged=True)

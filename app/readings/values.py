@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 _TYPED = re.compile(r"^[0-9]+(?:[.,][0-9]+)?$")
 
@@ -26,7 +27,13 @@ def parse_value(raw: str, decimals: int) -> int:
     whole, _separator, fraction = text.replace(",", ".").partition(".")
     if len(fraction.rstrip("0")) > decimals:
         if decimals:
-            raise InvalidValue(_("Не больше %(num)d знаков после запятой.", num=decimals))
+            raise InvalidValue(
+                ngettext(
+                    "Не больше %(num)d знака после запятой.",
+                    "Не больше %(num)d знаков после запятой.",
+                    decimals,
+                )
+            )
         raise InvalidValue(_("Показание — целое число: дробная часть не указывается."))
     return int(Decimal(f"{whole}.{fraction or 0}") * 1000)
 
