@@ -65,19 +65,6 @@ def office_block(tenant, account: Account) -> Block | None:
     return account_block(tenant, account)
 
 
-def account_contracts(tenant, account: Account) -> list[Contract]:
-    """The account's contracts where readings are taken per contract (SPEC §2, Moscow)."""
-    if not tenant.config.readings.per_contract:
-        return []
-    return list(
-        db.session.scalars(
-            select(Contract)
-            .where(Contract.account_id == account.id)
-            .order_by(Contract.signed_on, Contract.number)
-        )
-    )
-
-
 class UnknownContract(LookupError):
     """The requested contract is not one of the account's."""
 

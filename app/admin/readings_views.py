@@ -16,7 +16,6 @@ from app.admin.office import get_account
 from app.admin.office_readings import (
     CHANNEL,
     UnknownContract,
-    account_contracts,
     choose_contract,
     get_submission,
     missing_rows,
@@ -28,7 +27,7 @@ from app.admin.roles import can_act
 from app.auth.access import staff_required
 from app.extensions import db
 from app.readings.services import Author, find_submission, record_submission
-from app.readings.sheet import build_sheet, check_sheet
+from app.readings.sheet import account_contracts, build_sheet, check_sheet
 from app.readings.values import format_value
 from app.tenancy.context import current_tenant
 

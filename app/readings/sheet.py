@@ -8,7 +8,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from app.accounts.models import Account, Meter
+from sqlalchemy import select
+
+from app.accounts.models import Account, Contract, Meter
+from app.extensions import db
 from app.readings.baselines import Baseline, baselines
 from app.readings.validation import (
     CONFIRM,
@@ -66,6 +69,19 @@ class SheetCheck:
     def ready(self) -> bool:
         """Something to transmit and nothing left to confirm."""
         return bool(self.transmitted) and not self.needs_confirmation
+
+
+def account_contracts(tenant, account: Account) -> list[Contract]:
+    """The account's contracts where readings are taken per contract (SPEC §2, Moscow); else []."""
+    if not tenant.config.readings.per_contract:
+        return []
+    return list(
+        db.session.scalars(
+            select(Contract)
+            .where(Contract.account_id == account.id)
+            .order_by(Contract.signed_on, Contract.number)
+        )
+    )
 
 
 def sheet_meters(tenant, account: Account, contract_id=None) -> list[Meter]:

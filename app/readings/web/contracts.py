@@ -5,23 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
-
-from app.accounts.models import Account, Contract
-from app.extensions import db
-
-
-def contracts_of(tenant, account: Account) -> list[Contract]:
-    """The account's contracts, when the tenant takes readings per contract (else none)."""
-    if not tenant.config.readings.per_contract:
-        return []
-    return list(
-        db.session.scalars(
-            select(Contract)
-            .where(Contract.account_id == account.id)
-            .order_by(Contract.signed_on, Contract.number)
-        )
-    )
+from app.accounts.models import Contract
 
 
 def chosen_contract(contracts: list[Contract], raw: str | None) -> Contract | None:

@@ -23,8 +23,8 @@ from app.extensions import db
 from app.readings.eligibility import Block
 from app.readings.models import Submission
 from app.readings.services import Author, find_submission, record_submission
-from app.readings.sheet import build_sheet
-from app.readings.web.contracts import chosen_contract, contracts_of
+from app.readings.sheet import account_contracts, build_sheet
+from app.readings.web.contracts import chosen_contract
 from app.readings.web.mailing import queue_readings_received
 from app.readings.web.results import NOT_FILLED, remember_skipped, submission_result
 from app.readings.web.rows import SheetView, sheet_view
@@ -86,7 +86,7 @@ def form():
     block = reading_block(current_tenant, account, state)
     if block is not None:
         return _blocked(block, state, account)
-    contracts = contracts_of(current_tenant, account)
+    contracts = account_contracts(current_tenant, account)
     subject = Subject(
         account,
         state,
@@ -141,7 +141,7 @@ def post():
     block = reading_block(current_tenant, account, state)
     if block is not None:
         return _blocked(block, state, account)
-    contracts = contracts_of(current_tenant, account)
+    contracts = account_contracts(current_tenant, account)
     contract = chosen_contract(contracts, values.get("contract"))
     if contracts and contract is None:
         abort(400)
