@@ -2,7 +2,7 @@
 
 from app.accounts.models import Account, Contract, Meter
 from app.auth.models import AuthToken, Operator, Resident, ResidentAccount, StaffUser
-from app.billing.models import Payment
+from app.billing.models import Charge, ImportRun, Payment
 from app.readings.models import Reading, ReadingVersion, Submission
 from app.registration.models import AccountLookupRequest
 from app.tenancy.models import Settlement, Tenant, TenantDomain
@@ -11,7 +11,9 @@ __all__ = [
     "Account",
     "AccountLookupRequest",
     "AuthToken",
+    "Charge",
     "Contract",
+    "ImportRun",
     "Meter",
     "Operator",
     "Payment",

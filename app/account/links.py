@@ -4,9 +4,7 @@
 
 from __future__ import annotations
 
-import re
 import uuid
-from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -15,13 +13,13 @@ from sqlalchemy.exc import IntegrityError
 from app.accounts.models import Account
 from app.auth.models import Resident, ResidentAccount
 from app.billing.models import Payment
+from app.billing.money import parse_kopecks
 from app.extensions import db
 from app.tenancy.models import Settlement
 from app.text import fold
 
 # Roubles with up to two kopeck digits; a comma or a dot separates them (Russian receipts use the
 # comma). Twelve rouble digits is far beyond any utility bill and keeps the integer small.
-_AMOUNT = re.compile(r"[0-9]{1,12}(?:[.,][0-9]{1,2})?")
 
 
 class LinkRefused(Exception):
@@ -37,14 +35,11 @@ class UnlinkRefused(Exception):
 
 
 def parse_amount(raw: str | None) -> int:
-    """Roubles as typed («1 234,56», «1234.5») in integer kopecks; ValueError when not an amount.
-
-    «1234,5» means 1234.50: the digits after the separator are kopecks' tens, as on a receipt.
-    """
-    text = re.sub(r"\s+", "", raw or "")
-    if not _AMOUNT.fullmatch(text):
+    """A payment amount as typed, in integer kopecks; ValueError when not a positive amount."""
+    kopecks = parse_kopecks(raw)
+    if kopecks < 0:
         raise ValueError(raw)
-    return int(Decimal(text.replace(",", ".")) * 100)
+    return kopecks
 
 
 def last_payment_kopecks(account: Account) -> int | None:
