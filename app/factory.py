@@ -82,6 +82,7 @@ def register_blueprints(app: Flask) -> None:
     from app.account.blueprint import bp as account_bp
     from app.admin.blueprint import bp as admin_bp
     from app.auth.blueprint import bp as auth_bp
+    from app.billing.web.blueprint import bp as billing_bp
     from app.cabinet.blueprint import bp as cabinet_bp
     from app.health.blueprint import bp as health_bp
     from app.home.blueprint import bp as home_bp
@@ -101,6 +102,7 @@ def register_blueprints(app: Flask) -> None:
         recovery_bp,
         readings_bp,
         readings_archive_bp,
+        billing_bp,
         admin_bp,
         platform_bp,
     )

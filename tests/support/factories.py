@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import select
 
 from app.accounts.models import Account, Meter
+from app.billing.models import Charge, Payment
 from app.extensions import db
 from app.tenancy.context import tenant_scope
 from app.tenancy.models import Settlement
@@ -133,3 +134,32 @@ def make_reading(tenant: TenantSnapshot, meter, period, value_milli: int, *, zon
             author=Author("system", None, None, "import"),
         )
         db.session.flush()
+
+
+def add_charge(tenant, account, period, service, amount, *, volume=None, tariff=None) -> Charge:
+    """A charge as the billing import stores it: `period` a date or «YYYY-MM», money in kopecks,
+    `volume` in thousandths of the unit."""
+    if isinstance(period, str):
+        period = date.fromisoformat(f"{period}-01")
+    with tenant_scope(tenant):
+        charge = Charge(
+            account_id=account.id,
+            period=period,
+            service=service,
+            volume_milli=volume,
+            tariff_kopecks=tariff,
+            amount_kopecks=amount,
+        )
+        db.session.add(charge)
+        db.session.flush()
+        return charge
+
+
+def add_payment(tenant, account, paid_on: date, amount: int, channel="bank") -> Payment:
+    with tenant_scope(tenant):
+        payment = Payment(
+            account_id=account.id, paid_on=paid_on, amount_kopecks=amount, channel=channel
+        )
+        db.session.add(payment)
+        db.session.flush()
+        return payment

@@ -1,0 +1,1 @@
+"""The resident's billing pages: charges and payments, the CSV download, receipts (SPEC §5)."""
