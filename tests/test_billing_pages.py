@@ -265,3 +265,33 @@ def test_the_page_runs_the_same_queries_for_one_month_or_twelve(
     )
     assert (small_periods, large_periods) == (1, 12)
     assert small_queries == large_queries
+
+
+def test_the_menu_links_to_billing_only_where_the_account_sees_money(
+    client, app, app_context, tenants
+):
+    from tests.support.factories import DEMO_PASSWORD, make_resident
+    from tests.support.web import csrf_token, sign_in, solve_captcha
+
+    angarsk = tenants["angarsk"]
+    make_resident(angarsk, make_account(angarsk, number="204817"), login="reader")
+    sign_in(client, "angarsk", {"identifier": "reader", "secret": DEMO_PASSWORD}, mode="password")
+    assert 'href="/billing"' in client.get("/cabinet", base_url=base("angarsk")).get_data(
+        as_text=True
+    )
+    # Sevastopol's apartment buildings pay through the settlement centre: no money pages.
+    sevastopol = tenants["sevastopol"]
+    make_resident(sevastopol, make_account(sevastopol, number="2045173"))
+    page = client.get("/login", base_url=base("sevastopol")).get_data(as_text=True)
+    client.post(
+        "/login",
+        base_url=base("sevastopol"),
+        data={
+            "identifier": "2045173",
+            "secret": DEMO_PASSWORD,
+            "csrf_token": csrf_token(page),
+            **solve_captcha(app, client, "sevastopol", page),
+        },
+    )
+    cabinet = client.get("/cabinet", base_url=base("sevastopol")).get_data(as_text=True)
+    assert "2045173" in cabinet and 'href="/billing"' not in cabinet

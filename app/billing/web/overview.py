@@ -45,4 +45,7 @@ def money_overview(tenant, account: Account) -> MoneyOverview:
 def template_helpers() -> dict:
     """`billing_overview(account)` for the cabinet; computes nothing until a template asks."""
     tenant = get_current_tenant()
-    return {"billing_overview": lambda account: money_overview(tenant, account)}
+    return {
+        "billing_overview": lambda account: money_overview(tenant, account),
+        "sees_billing": lambda account: account is not None and sees_statement(tenant, account),
+    }
