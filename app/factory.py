@@ -121,6 +121,7 @@ def register_error_handlers(app: Flask) -> None:
 
 def register_cli(app: Flask) -> None:
     from app.admin.cli import staff_cli
+    from app.billing.exchange.cli import billing_cli
     from app.demo.cli import demo_cli
     from app.jobs.cli import jobs_cli
     from app.platform.cli import operators_cli
@@ -136,6 +137,7 @@ def register_cli(app: Flask) -> None:
         operators_cli,
         registration_cli,
         readings_cli,
+        billing_cli,
     )
     for group in groups:
         app.cli.add_command(group)

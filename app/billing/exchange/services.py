@@ -1,0 +1,43 @@
+"""Starting an import from the /admin upload page."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from app.billing.exchange.csvfile import count_lines
+from app.billing.models import IMPORT_KINDS, ImportRun
+from app.extensions import db
+from app.jobs import enqueue
+from app.tenancy.context import tenant_scope
+from app.tenancy.snapshot import TenantSnapshot
+
+
+def start_import(
+    tenant: TenantSnapshot,
+    kind: str,
+    path: Path | str,
+    filename: str,
+    created_by_id: uuid.UUID | None,
+) -> ImportRun:
+    """Record an ImportRun for the uploaded file at `path` and queue its import (queue "low").
+
+    Commits the session before queueing, unlike other services: a worker must find the run the
+    moment it takes the job. The job deletes the file when it is done with it. Without Redis the
+    import runs right here, before this returns.
+    """
+    if kind not in IMPORT_KINDS:
+        raise ValueError(f"unknown billing file kind {kind!r}")
+    with tenant_scope(tenant):
+        run = ImportRun(
+            kind=kind,
+            filename=Path(filename).name[-255:] or "file.csv",
+            created_by_id=created_by_id,
+            total_rows=count_lines(path),
+        )
+        db.session.add(run)
+        db.session.commit()
+        enqueue(
+            "billing.import", tenant_id=tenant.id, queue="low", run_id=str(run.id), path=str(path)
+        )
+        return run

@@ -1,0 +1,105 @@
+"""The background import behind the /admin upload page: `billing.import`, queue "low"."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import text, update
+from sqlalchemy.exc import SQLAlchemyError
+
+from app import clock
+from app.billing.exchange.importer import ImportResult, import_file
+from app.billing.models import ImportRun
+from app.extensions import db
+from app.jobs import job
+from app.tenancy.context import get_current_tenant
+
+logger = logging.getLogger(__name__)
+
+FAILED = "Импорт прерван из-за внутренней ошибки; ничего не изменено. Попробуйте ещё раз."
+
+
+@job("billing.import")
+def import_billing_file(run_id: str, path: str) -> str:
+    """Import the uploaded file at `path` for the ImportRun `run_id` in the job's tenant; record
+    the outcome on the run and delete the file. Returns the run's final status."""
+    tenant = get_current_tenant()
+    run = db.session.get(ImportRun, uuid.UUID(run_id))
+    if run is None or tenant is None:
+        Path(path).unlink(missing_ok=True)
+        raise LookupError(f"no import run {run_id} in this tenant")
+    progress = RunProgress(run)
+    started_at = progress.started()
+    try:
+        result = import_file(tenant, run.kind, path, progress=progress)
+    except Exception:
+        # import_file rolled its savepoint back: the session is usable, the data unchanged.
+        logger.exception("billing import %s (%s) failed", run_id, run.kind)
+        result = None
+    finally:
+        Path(path).unlink(missing_ok=True)
+    record_outcome(run, result, started_at=started_at)
+    db.session.flush()
+    return run.status
+
+
+def record_outcome(run: ImportRun, result: ImportResult | None, *, started_at=None) -> None:
+    """Counts, problems and status of a finished import on its run (None: it crashed)."""
+    run.finished_at = clock.now()
+    run.started_at = started_at or run.started_at or run.finished_at
+    if result is None:
+        run.status, run.message = "failed", FAILED
+        return
+    run.status = "done" if result.ok else "failed"
+    run.total_rows = run.processed_rows = result.rows
+    run.inserted, run.updated, run.unchanged = result.inserted, result.updated, result.unchanged
+    run.errors = [{"line": p.line, "column": p.column, "reason": p.reason} for p in result.problems]
+    run.error_count = result.problem_count
+    run.message = result.message[:1000]
+
+
+class RunProgress:
+    """Progress of a run where the admin page can see it while the import is still going.
+
+    In a worker on PostgreSQL each update commits on a connection of its own (the import's
+    transaction commits only at the end). The run is therefore never changed in the import's own
+    session until the import is over: a flushed change would hold the row's lock and the next
+    progress update would wait for it forever. In-process — no Redis, the embedded default — the
+    request waits for the import anyway, and SQLite would lock a second writer out, so only the
+    final outcome is recorded.
+    """
+
+    def __init__(self, run: ImportRun):
+        self.run = run
+        self.live = bool(current_app.config["REDIS_URL"]) and db.engine.dialect.name == "postgresql"
+
+    def started(self):
+        """Mark the run as running where the admin page can see it; the moment it started."""
+        moment = clock.now()
+        self._publish(status="running", started_at=moment)
+        return moment
+
+    def __call__(self, processed: int, total: int) -> None:
+        self._publish(processed_rows=processed, total_rows=total)
+
+    def _publish(self, **values) -> None:
+        if not self.live:
+            return
+        table = ImportRun.__table__
+        try:
+            with db.engine.connect() as connection:
+                connection.execute(
+                    text("SELECT set_config('app.tenant_id', :tenant, true)"),
+                    {"tenant": str(self.run.tenant_id)},
+                )
+                connection.execute(
+                    update(table)
+                    .where(table.c.tenant_id == self.run.tenant_id, table.c.id == self.run.id)
+                    .values(**values)
+                )
+                connection.commit()
+        except SQLAlchemyError:  # progress is a courtesy: never let it fail the import
+            logger.warning("could not publish the progress of import run %s", self.run.id)
