@@ -1,6 +1,7 @@
 """Every model module, imported once so SQLAlchemy's metadata and Alembic see all tables."""
 
 from app.accounts.models import Account, Contract, Meter
+from app.audit.models import AuditEntry
 from app.auth.models import AuthToken, Operator, Resident, ResidentAccount, StaffUser
 from app.billing.models import Charge, ImportRun, Payment
 from app.readings.models import Reading, ReadingVersion, Submission
@@ -10,6 +11,7 @@ from app.tenancy.models import Settlement, Tenant, TenantDomain
 __all__ = [
     "Account",
     "AccountLookupRequest",
+    "AuditEntry",
     "AuthToken",
     "Charge",
     "Contract",

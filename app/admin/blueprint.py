@@ -4,6 +4,7 @@ from flask import Blueprint
 
 from app.admin import lookup_views, office_views, readings_views, views
 from app.admin.console import login_attempt_key
+from app.audit import views as audit_views
 from app.auth.throttling import address_key
 from app.extensions import limiter
 from app.tenancy.context import current_tenant
@@ -52,3 +53,4 @@ bp.add_url_rule(
     view_func=lookup_views.handle_lookup_request,
     methods=["POST"],
 )
+bp.add_url_rule("/audit", view_func=audit_views.audit_log)
