@@ -113,16 +113,22 @@ def upsert_tenants(files: list[TenantFile]) -> list[tuple[str, str]]:
             continue
         else:
             outcome = "updated"
-        tenant.name = file.config.name
-        tenant.config = file.document
-        tenant.config_digest = file.digest
-        _sync_domains(tenant, file.config.domains)
-        db.session.flush()
-        with tenant_scope(TenantSnapshot.from_row(tenant)):
-            _sync_settlements(file.config.settlements)
-            db.session.flush()
+        write_tenant(tenant, file)
         results.append((tenant.slug, outcome))
     return results
+
+
+def write_tenant(tenant: Tenant, file: TenantFile) -> None:
+    """Store one validated configuration on its tenant row: name, config, digest, domains and
+    settlements (also used by the console's rules editor)."""
+    tenant.name = file.config.name
+    tenant.config = file.document
+    tenant.config_digest = file.digest
+    _sync_domains(tenant, file.config.domains)
+    db.session.flush()
+    with tenant_scope(TenantSnapshot.from_row(tenant)):
+        _sync_settlements(file.config.settlements)
+        db.session.flush()
 
 
 def _sync_domains(tenant: Tenant, hosts) -> None:
