@@ -23,6 +23,12 @@ from app.tenancy.snapshot import TenantSnapshot
 
 NOT_FOUND = "лицевой счёт не найден"
 
+
+class ForeignNumber(Invalid):
+    """An account number not even in the tenant's format: most rows like it and the file is
+    probably another utility's."""
+
+
 # A cross-column rule: the row's values by column → (column, reason) for each problem.
 RowCheck = Callable[[Mapping[str, object]], Iterable[tuple[str, str]]]
 
@@ -171,7 +177,7 @@ def account_number(tenant: TenantSnapshot, *, existing: bool) -> Parser:
         try:
             expected = numbers.normalise(value)
         except InvalidAccountNumber:
-            raise Invalid(
+            raise ForeignNumber(
                 f"{prefix}номер «{value}» не в формате лицевых счетов этого водоканала{example}"
             ) from None
         raise Invalid(f"{prefix}номер «{value}» записан не в каноническом виде: {expected}")

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from app import clock
 from app.billing.exchange import merge, postgres, sqlite
 from app.billing.exchange.csvfile import FileProblem, Problem, count_lines, read_layout, read_rows
-from app.billing.exchange.formats import NOT_FOUND, FileFormat, file_format
+from app.billing.exchange.formats import FileFormat, ForeignNumber, file_format
 from app.billing.exchange.values import Invalid
 from app.extensions import db
 from app.tenancy.context import tenant_scope
@@ -52,11 +52,11 @@ class _Problems:
     def __init__(self):
         self.kept: list[Problem] = []
         self.count = 0
-        self.unknown_accounts = 0
+        self.foreign = 0  # rows naming an account number not of this tenant's format
 
-    def add(self, problem: Problem) -> None:
+    def add(self, problem: Problem, *, foreign: bool = False) -> None:
         self.count += 1
-        self.unknown_accounts += problem.reason.startswith(NOT_FOUND)
+        self.foreign += foreign
         if len(self.kept) < MAX_PROBLEMS:
             self.kept.append(problem)
 
@@ -67,7 +67,16 @@ def import_file(
     """Import the billing file `path` of `kind` into `tenant`: all rows or, on any problem, none."""
     with tenant_scope(tenant):
         session = db.session
-        settlements = dict(session.execute(select(Settlement.code, Settlement.id)).all())
+        # In the tenant file's order: messages list the codes as staff know them.
+        order = {
+            settlement.code: index for index, settlement in enumerate(tenant.config.settlements)
+        }
+        settlements = dict(
+            sorted(
+                session.execute(select(Settlement.code, Settlement.id)).all(),
+                key=lambda row: order.get(row[0], len(order)),
+            )
+        )
         spec = file_format(kind, tenant, settlements)
         result = ImportResult(kind)
         try:
@@ -97,7 +106,7 @@ def import_file(
                     result,
                     kept[:MAX_PROBLEMS],
                     problems.count + checked.count,
-                    unknown=problems.unknown_accounts + checked.unknown_accounts,
+                    unknown=problems.foreign + checked.unknown_accounts,
                 )
             now = clock.now()
             counts = merge.apply(
@@ -153,7 +162,10 @@ def _read(
                     try:
                         parse(cell)
                     except Invalid as exc:
-                        problems.add(Problem(line, name, exc.reason))
+                        problems.add(
+                            Problem(line, name, exc.reason),
+                            foreign=isinstance(exc, ForeignNumber),
+                        )
                 continue
             if check is not None:
                 found = list(check(dict(zip(header, values, strict=True))))
@@ -176,9 +188,14 @@ def _refused(
     result.inserted = result.updated = result.unchanged = 0
     if result.rows and unknown * 2 > result.rows:
         # SPEC §4: a file for another tenant's accounts is refused — say so plainly.
+        what = (
+            "номера лицевых счетов не в формате этого водоканала"
+            if result.kind == "accounts"
+            else "лицевые счета не найдены у этого водоканала"
+        )
         result.message = (
-            f"Файл не принят: лицевые счета не найдены у этого водоканала в {unknown} "
-            f"из {result.rows} строк — похоже, это файл другого водоканала. Ничего не изменено."
+            f"Файл не принят: {what} в {unknown} из {result.rows} строк — похоже, это файл "
+            "другого водоканала. Ничего не изменено."
         )
     else:
         result.message = (
