@@ -4,6 +4,7 @@ from flask import Blueprint
 
 from app.admin import lookup_views, office_views, readings_views, views
 from app.admin.console import login_attempt_key
+from app.admin.rules import views as rules_views
 from app.audit import views as audit_views
 from app.auth.throttling import address_key
 from app.extensions import limiter
@@ -54,3 +55,8 @@ bp.add_url_rule(
     methods=["POST"],
 )
 bp.add_url_rule("/audit", view_func=audit_views.audit_log)
+bp.add_url_rule("/rules", view_func=rules_views.rules_index)
+bp.add_url_rule("/rules/export", view_func=rules_views.rules_export)
+bp.add_url_rule(
+    "/rules/<section_key>", view_func=rules_views.rules_section, methods=["GET", "POST"]
+)
