@@ -4,6 +4,7 @@ from app.accounts.models import Account, Contract, Meter
 from app.audit.models import AuditEntry
 from app.auth.models import AuthToken, Operator, Resident, ResidentAccount, StaffUser
 from app.billing.models import Charge, ImportRun, Payment
+from app.notifications.models import Mailing, MailingBatch, NotificationPreference
 from app.readings.models import Reading, ReadingVersion, Submission
 from app.registration.models import AccountLookupRequest
 from app.tenancy.models import Settlement, Tenant, TenantDomain
@@ -16,7 +17,10 @@ __all__ = [
     "Charge",
     "Contract",
     "ImportRun",
+    "Mailing",
+    "MailingBatch",
     "Meter",
+    "NotificationPreference",
     "Operator",
     "Payment",
     "Reading",

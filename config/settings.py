@@ -88,6 +88,12 @@ SETTINGS: tuple[Setting, ...] = (
         "noreply@vodokabinet.localhost",
         "From address when the tenant sets none",
     ),
+    Setting("SMS_BACKEND", "outbox", "`outbox` (each SMS a `.json` file) or `http` (the provider)"),
+    Setting("SMS_OUTBOX_DIR", None, "where the SMS outbox writes; default `instance/sms-outbox/`"),
+    Setting("SMS_URL", None, "the SMS provider's endpoint the `http` backend POSTs JSON to"),
+    Setting("SMS_KEY", None, "the provider's API key, sent as `Authorization: Bearer`"),
+    Setting("SMS_SENDER", None, "sender name registered with the provider (unset: its default)"),
+    Setting("SMS_TIMEOUT", 10, "SMS provider timeout in seconds", int),
     Setting("LOG_LEVEL", "INFO", "root log level"),
 )
 
@@ -113,4 +119,6 @@ def load_settings(
             values["DATABASE_URL"] = f"sqlite:///{instance_path / 'vodokabinet.sqlite3'}"
         if not values["MAIL_OUTBOX_DIR"]:
             values["MAIL_OUTBOX_DIR"] = str(instance_path / "outbox")
+        if not values["SMS_OUTBOX_DIR"]:
+            values["SMS_OUTBOX_DIR"] = str(instance_path / "sms-outbox")
     return values

@@ -73,6 +73,7 @@ def make_test_app(database, tmp_path: Path, **overrides):
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
         "REDIS_PREFIX": f"vktest-{uuid.uuid4().hex[:8]}",
         "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"),
+        "SMS_OUTBOX_DIR": str(tmp_path / "sms-outbox"),
         "PLATFORM_DOMAIN": "localhost",
         "SERVER_NAME": None,
     }

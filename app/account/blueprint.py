@@ -2,8 +2,8 @@
 
 from flask import Blueprint
 
-from app.account import views
-from app.extensions import limiter
+from app.account import preferences, views
+from app.extensions import csrf, limiter
 
 bp = Blueprint("account", __name__)
 bp.realm = "tenant"
@@ -42,3 +42,10 @@ bp.add_url_rule(
     "/settings/contacts", view_func=password_limit(views.update_contacts), methods=["POST"]
 )
 bp.add_url_rule("/settings/my-data.json", view_func=views.my_data)
+bp.add_url_rule(
+    "/settings/notifications", view_func=preferences.update_preferences, methods=["POST"]
+)
+# Mail programs POST here without a session or a CSRF token (RFC 8058); the signed token is the key.
+bp.add_url_rule(
+    "/unsubscribe/<token>", view_func=csrf.exempt(preferences.unsubscribe), methods=["GET", "POST"]
+)

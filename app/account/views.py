@@ -25,6 +25,7 @@ from app.account.forms import (
     link_form_for,
 )
 from app.account.my_data import resident_data
+from app.account.preferences import preferences_form
 from app.auth.access import resident_required, safe_next
 from app.auth.models import Resident
 from app.auth.passwords import verify_password
@@ -67,7 +68,7 @@ def _can_create_credentials(resident: Resident) -> bool:
     )
 
 
-def _settings_page(*, link_form=None, contacts_form=None):
+def _settings_page(*, link_form=None, contacts_form=None, preferences=None):
     resident = _resident()
     feature = current_tenant.feature("linked_accounts")
     if feature is not None and link_form is None:
@@ -87,6 +88,7 @@ def _settings_page(*, link_form=None, contacts_form=None):
         link_form=link_form,
         contacts_form=contacts_form,
         can_create_credentials=_can_create_credentials(resident),
+        preferences=preferences or preferences_form(resident),
     )
 
 

@@ -2,7 +2,7 @@
 
 from flask import Blueprint
 
-from app.admin import lookup_views, office_views, readings_views, views
+from app.admin import lookup_views, notices_views, office_views, readings_views, views
 from app.admin.console import login_attempt_key
 from app.admin.rules import views as rules_views
 from app.audit import views as audit_views
@@ -60,3 +60,6 @@ bp.add_url_rule("/rules/export", view_func=rules_views.rules_export)
 bp.add_url_rule(
     "/rules/<section_key>", view_func=rules_views.rules_section, methods=["GET", "POST"]
 )
+bp.add_url_rule("/notices", view_func=notices_views.notices)
+bp.add_url_rule("/notices", "create_notice", notices_views.create_notice, methods=["POST"])
+bp.add_url_rule("/notices/<uuid:notice_id>", view_func=notices_views.notice)

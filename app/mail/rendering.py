@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import render_template
 
 from app.jobs import enqueue
+from app.mail.message import new_message_id, unsubscribe_headers
 
 
 def render_mail(name: str, **context) -> tuple[str, str]:
@@ -15,7 +16,30 @@ def render_mail(name: str, **context) -> tuple[str, str]:
     )
 
 
-def send_templated_mail(to: str | list[str], subject: str, name: str, **context) -> None:
-    """Render mail `name` now (links need the request's host) and send it in the background."""
-    text, html = render_mail(name, subject=subject, **context)
-    enqueue("mail.send", queue="high", to=to, subject=subject, text=text, html=html)
+def send_templated_mail(
+    to: str | list[str],
+    subject: str,
+    name: str,
+    *,
+    unsubscribe_url: str | None = None,
+    queue: str = "high",
+    **context,
+) -> str:
+    """Render mail `name` now (links need the request's host) and send it in the background;
+    returns its Message-ID, fixed here so a redelivered job resends the same message.
+
+    Without `unsubscribe_url` the mail is a security message (confirmation, reset, password):
+    no List-Unsubscribe, whatever the resident's preferences."""
+    text, html = render_mail(name, subject=subject, unsubscribe_url=unsubscribe_url, **context)
+    message_id = new_message_id()
+    enqueue(
+        "mail.send",
+        queue=queue,
+        to=to,
+        subject=subject,
+        text=text,
+        html=html,
+        headers=unsubscribe_headers(unsubscribe_url) if unsubscribe_url else None,
+        message_id=message_id,
+    )
+    return message_id

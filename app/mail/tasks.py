@@ -14,6 +14,10 @@ def send_mail_job(
     html: str | None = None,
     reply_to: str | None = None,
     headers: dict[str, str] | None = None,
+    message_id: str | None = None,
 ) -> str:
-    """Send one mail as the job's tenant; returns its Message-ID."""
-    return send_mail(to, subject, text, html, reply_to=reply_to, headers=headers)
+    """Send one mail as the job's tenant; returns its Message-ID (the one fixed at enqueue time
+    when given, so a redelivered job resends the same message)."""
+    return send_mail(
+        to, subject, text, html, reply_to=reply_to, headers=headers, message_id=message_id
+    )

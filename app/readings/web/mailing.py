@@ -12,8 +12,9 @@ from sqlalchemy import select
 from app.accounts.models import Account
 from app.extensions import db
 from app.jobs import enqueue, job
-from app.mail.message import send_mail
+from app.mail.message import new_message_id, send_mail, unsubscribe_headers
 from app.mail.rendering import render_mail
+from app.notifications.preferences import unsubscribe_url, wants_email
 from app.readings.models import Submission
 from app.readings.web.results import contract_label, submission_result
 from app.readings.web.rows import period_name
@@ -31,12 +32,17 @@ def queue_readings_received(
         submission_id=str(submission.id),
         reasons=reasons,
         base_url=base_url,
+        message_id=new_message_id(),  # fixed now: a redelivered job resends the same message
     )
 
 
 @job("readings.received")
 def send_readings_received(
-    to: str, submission_id: str, reasons: dict[str, str], base_url: str
+    to: str,
+    submission_id: str,
+    reasons: dict[str, str],
+    base_url: str,
+    message_id: str | None = None,
 ) -> str | None:
     """Confirm a submission: protocol number, time, each value, what was left out and why."""
     tenant = get_current_tenant()
@@ -44,6 +50,10 @@ def send_readings_received(
         select(Submission).where(Submission.id == uuid.UUID(submission_id))
     )
     if submission is None:  # the account was deleted since
+        return None
+    # A receipt is not security mail: the resident may turn it off (settings or List-Unsubscribe).
+    resident_id = submission.author_id if submission.author_kind == "resident" else None
+    if resident_id is not None and not wants_email(resident_id, "receipts"):
         return None
     account = db.session.scalar(select(Account).where(Account.id == submission.account_id))
     result = submission_result(tenant, account, submission, reasons)
@@ -54,13 +64,16 @@ def send_readings_received(
     )
     # Links must point at the host the resident used: render as if on that host.
     with current_app.test_request_context(base_url=base_url):
+        stop = unsubscribe_url(tenant.id, resident_id, "receipts") if resident_id else None
         text, html = render_mail(
             "readings_received",
             subject=subject,
+            unsubscribe_url=stop,
             result=result,
             period=period_name(submission.period),
             contract=contract_label(result.contract) if result.contract else None,
             decimals=tenant.config.readings.decimals,
             link=url_for("readings.submission", submission_id=submission.id, _external=True),
         )
-    return send_mail(to, subject, text, html)
+    headers = unsubscribe_headers(stop) if stop else None
+    return send_mail(to, subject, text, html, headers=headers, message_id=message_id)
