@@ -12,12 +12,15 @@ from sqlalchemy import (
     Index,
     String,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import UTCDateTime, new_id, utcnow
 from app.extensions import db
+from app.tenancy.context import current_tenant_id
 from app.tenancy.scoping import TenantScoped
+from app.text import fold
 
 ACCOUNT_KINDS = ("individual", "legal", "management_company")
 METER_SERVICES = ("cold_water", "hot_water")
@@ -30,6 +33,7 @@ class Account(TenantScoped, db.Model):
     __table_args__ = (
         UniqueConstraint("tenant_id", "settlement_id", "number"),
         Index(None, "tenant_id", "number"),
+        Index(None, "tenant_id", "owner_surname_folded"),
         ForeignKeyConstraint(
             ["tenant_id", "settlement_id"], ["settlements.tenant_id", "settlements.id"]
         ),
@@ -44,6 +48,12 @@ class Account(TenantScoped, db.Model):
     owner_full_name: Mapped[str] = mapped_column(String(300))
     organisation_name: Mapped[str | None] = mapped_column(String(300))
     address: Mapped[str] = mapped_column(String(500))
+    # fold() of the surname and address, for the staff search: SQLite's lower() and PostgreSQL's
+    # under the C locale fold ASCII only. Set with the source columns on every ORM write (below);
+    # NULL where a raw-SQL write (the billing import) has not filled them yet: see
+    # `fill_folded_columns`.
+    owner_surname_folded: Mapped[str | None] = mapped_column(String(100))
+    address_folded: Mapped[str | None] = mapped_column(String(500))
     private_house: Mapped[bool] = mapped_column(default=False)
     common_house_meter: Mapped[bool] = mapped_column(default=False)
     email: Mapped[str | None] = mapped_column(String(254))
@@ -59,6 +69,51 @@ class Account(TenantScoped, db.Model):
 
     def __repr__(self) -> str:
         return f"<Account {self.number}>"
+
+
+FOLDED_COLUMNS = {"owner_surname": "owner_surname_folded", "address": "address_folded"}
+
+
+def _folder(folded_name: str, length: int):
+    def store_folded(target, value, _oldvalue, _initiator):
+        setattr(target, folded_name, fold(value)[:length] if value is not None else None)
+
+    return store_folded
+
+
+for _source, _folded in FOLDED_COLUMNS.items():
+    event.listen(
+        getattr(Account, _source),
+        "set",
+        _folder(_folded, Account.__table__.c[_folded].type.length),
+    )
+
+
+def fill_folded_columns(session, batch_size: int = 5000) -> int:
+    """Fill the folded columns of the tenant's accounts written by raw SQL (they are NULL there);
+    returns how many rows were filled. Run it in the tenant's scope after such a write."""
+    tenant_id, filled = current_tenant_id(), 0
+    while True:
+        rows = session.execute(
+            db.select(Account.id, Account.owner_surname, Account.address)
+            .where(db.or_(Account.owner_surname_folded.is_(None), Account.address_folded.is_(None)))
+            .limit(batch_size)
+        ).all()
+        if not rows:
+            return filled
+        session.execute(
+            db.update(Account),
+            [
+                {
+                    "tenant_id": tenant_id,
+                    "id": row.id,
+                    "owner_surname_folded": fold(row.owner_surname)[:100],
+                    "address_folded": fold(row.address)[:500],
+                }
+                for row in rows
+            ],
+        )
+        filled += len(rows)
 
 
 class Meter(TenantScoped, db.Model):

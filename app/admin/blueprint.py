@@ -3,6 +3,7 @@
 from flask import Blueprint
 
 from app.admin import lookup_views, notices_views, office_views, readings_views, views
+from app.admin.accounts import views as account_views
 from app.admin.console import login_attempt_key
 from app.admin.rules import views as rules_views
 from app.audit import views as audit_views
@@ -33,7 +34,19 @@ bp.add_url_rule("", "index", views.index)
 bp.add_url_rule("/login", view_func=per_address(per_login(views.login)), methods=["GET", "POST"])
 bp.add_url_rule("/logout", view_func=views.logout, methods=["POST"])
 bp.add_url_rule("/password", view_func=per_address(views.change_password), methods=["GET", "POST"])
-bp.add_url_rule("/accounts", view_func=office_views.accounts)
+bp.add_url_rule("/accounts", view_func=account_views.accounts)
+bp.add_url_rule("/accounts/<uuid:account_id>", view_func=account_views.account_page)
+bp.add_url_rule(
+    "/accounts/<uuid:account_id>/logins/<uuid:resident_id>/block",
+    view_func=account_views.block_resident,
+    methods=["POST"],
+)
+bp.add_url_rule(
+    "/accounts/<uuid:account_id>/logins/<uuid:resident_id>/unblock",
+    view_func=account_views.unblock_resident,
+    methods=["POST"],
+)
+bp.add_url_rule("/readings", view_func=readings_views.readings_desk)
 bp.add_url_rule(
     "/accounts/<uuid:account_id>/issue-login",
     view_func=office_views.issue_login,

@@ -22,14 +22,10 @@ from app.auth.models import Resident, ResidentAccount
 from app.auth.passwords import hash_password
 from app.auth.tokens import revoke_tokens
 from app.extensions import db
-from app.tenancy.account_numbers import InvalidAccountNumber
 from app.text import fold
 
-SEARCH_LIMIT = 50
 ACCESS_CODE_PREFIX = "ORG-"
 ACCESS_CODE_ALPHABET = UNAMBIGUOUS_DIGITS + "ABCDEFGHJKLMNPQRSTUVWXYZ"
-# Surnames are spelled with ё in some billing data and typed with е: how many е to try as ё.
-_MAX_YO_POSITIONS = 3
 _TRANSLIT = str.maketrans(
     {
         "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ж": "zh", "з": "z",
@@ -49,13 +45,6 @@ class AccessExists(ValueError):
 
 
 @dataclass(frozen=True)
-class AccountSearch:
-    accounts: list[Account]
-    logins: dict[uuid.UUID, list[Resident]]  # every identity linked to each account
-    truncated: bool
-
-
-@dataclass(frozen=True)
 class IssuedAccess:
     """What the clerk hands over, shown once: the password exists nowhere else in clear."""
 
@@ -65,61 +54,6 @@ class IssuedAccess:
     login: str | None  # login or access code as printed; None when the account number is used
     password: str
     replaced: bool  # an existing login got a new password
-
-
-def candidate_numbers(tenant, raw: str) -> list[str]:
-    """Canonical numbers `raw` may mean: as typed, and as a private-sector number (Novosibirsk:
-    `7785` → `11-0007785`); InvalidAccountNumber when it is neither."""
-    numbers: list[str] = []
-    error: InvalidAccountNumber | None = None
-    for private_house in (False, True):
-        try:
-            number = tenant.account_numbers.normalise(raw, private_house=private_house)
-        except InvalidAccountNumber as exc:
-            error = error or exc
-            continue
-        if number not in numbers:
-            numbers.append(number)
-    if not numbers:
-        raise error
-    return numbers
-
-
-def surname_spellings(folded: str) -> set[str]:
-    """How billing data may spell the surname `folded`: lower case, capitalised, in capitals,
-    with ё for some е.
-
-    SQLite's lower() and PostgreSQL's under the C locale fold ASCII only, so fold() cannot run in
-    SQL; asking for these spellings keeps the search inside the database.
-    """
-    positions = [index for index, char in enumerate(folded) if char == "е"][:_MAX_YO_POSITIONS]
-    spellings = set()
-    for mask in range(2 ** len(positions)):
-        chars = list(folded)
-        for bit, position in enumerate(positions):
-            if mask >> bit & 1:
-                chars[position] = "ё"
-        word = "".join(chars)
-        spellings |= {word, word.capitalize(), word.title(), word.upper()}
-    return spellings
-
-
-def search_accounts(tenant, query: str) -> AccountSearch:
-    """Accounts whose number (in any settlement) or owner's surname is `query`."""
-    if any(char.isdigit() for char in query):
-        condition = Account.number.in_(candidate_numbers(tenant, query))
-    else:
-        condition = Account.owner_surname.in_(surname_spellings(fold(query)))
-    statement = (
-        select(Account)
-        .where(condition)
-        .order_by(Account.owner_full_name, Account.number, Account.settlement_id)
-        .limit(SEARCH_LIMIT + 1)
-    )
-    accounts = list(db.session.scalars(statement))
-    truncated = len(accounts) > SEARCH_LIMIT
-    accounts = accounts[:SEARCH_LIMIT]
-    return AccountSearch(accounts, linked_identities([a.id for a in accounts]), truncated)
 
 
 def linked_identities(account_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Resident]]:

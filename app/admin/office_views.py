@@ -1,4 +1,4 @@
-"""Office registration pages: find an account, issue or reset its login (`/admin/accounts`)."""
+"""Office registration: issue or reset the login of an account found on the accounts desk."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import uuid
 from flask import abort, render_template, request
 from flask_babel import gettext as _
 
+from app.admin.accounts.viewing import log_account_view
 from app.admin.forms import ResetAccessForm, issue_login_form
 from app.admin.office import (
     AccessExists,
@@ -17,29 +18,12 @@ from app.admin.office import (
     office_login_mode,
     password_holders,
     reset_access,
-    search_accounts,
     suggest_login,
 )
 from app.admin.roles import ACTING_ROLES
 from app.auth.access import staff_required
 from app.extensions import db
-from app.tenancy.account_numbers import InvalidAccountNumber
 from app.tenancy.context import current_tenant
-
-QUERY_MAX_LENGTH = 100
-
-
-@staff_required()
-def accounts():
-    """Search by account number (every settlement) or by the owner's surname."""
-    query = request.args.get("q", "").strip()[:QUERY_MAX_LENGTH]
-    search, error = None, None
-    if query:
-        try:
-            search = search_accounts(current_tenant, query)
-        except InvalidAccountNumber as exc:
-            error = str(exc)
-    return render_template("admin/accounts.html", query=query, search=search, error=error)
 
 
 @staff_required(*ACTING_ROLES)
@@ -48,6 +32,8 @@ def issue_login(account_id: uuid.UUID):
     account = get_account(account_id, for_update=request.method == "POST")
     if account is None:
         abort(404)
+    if request.method == "GET":
+        log_account_view(account, "issue_login")
     mode = office_login_mode(current_tenant, account)
     holders = password_holders(account)
     form = None

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import clock
+from app.admin.accounts.viewing import log_account_view
 from app.admin.forms import OfficeReadingsForm
 from app.admin.office import get_account
 from app.admin.office_readings import (
@@ -23,9 +24,12 @@ from app.admin.office_readings import (
     office_period,
     sheet_fingerprint,
 )
+from app.admin.readings_desk import SHOW, missing_page, progress, submissions_page
 from app.admin.roles import can_act
 from app.auth.access import staff_required
 from app.extensions import db
+from app.readings.archive.labels import author_label, local_time, meter_label, value_text
+from app.readings.models import CHANNELS
 from app.readings.services import Author, find_submission, record_submission
 from app.readings.sheet import account_contracts, build_sheet, check_sheet
 from app.readings.values import format_value
@@ -36,14 +40,14 @@ from app.tenancy.context import current_tenant
 def account_readings(account_id: uuid.UUID):
     """The account's reading sheet for the office period; admins and clerks check and transmit
     it, viewers only see it."""
-    # Audit log (later issue): this page shows the account's personal data and readings; log
-    # each view (staff user, account, time) here.
     staff = current_user._get_current_object()
     if request.method == "POST" and not can_act(staff):
         abort(403)
     account = get_account(account_id)
     if account is None:
         abort(404)
+    if request.method == "GET":
+        log_account_view(account, "readings")
     contracts = account_contracts(current_tenant, account)
     try:
         contract = choose_contract(contracts, request.args.get("contract"))
@@ -140,12 +144,11 @@ def _period_name(period) -> str:
 @staff_required()
 def reading_submission(account_id: uuid.UUID, submission_id: uuid.UUID):
     """What one submission of the account stored: values, consumption, who and when."""
-    # Audit log (later issue): this page shows the account's personal data and readings; log
-    # each view (staff user, account, time) here.
     account = get_account(account_id)
     submission = get_submission(account, submission_id) if account is not None else None
     if submission is None:
         abort(404)
+    log_account_view(account, "reading_submission", submission=submission.number)
     contract = next(
         (c for c in account_contracts(current_tenant, account) if c.id == submission.contract_id),
         None,
@@ -164,4 +167,40 @@ def reading_submission(account_id: uuid.UUID, submission_id: uuid.UUID):
         service_names={service.code: service.name for service in current_tenant.config.services},
         calculation_types={entry.code: entry.label for entry in rules.calculation_types},
         notes={entry.code: entry.label for entry in rules.notes},
+    )
+
+
+@staff_required()
+def readings_desk():
+    """The window's submissions (all, flagged jumps, one channel) or the metered accounts that
+    have not submitted yet, with the share that has."""
+    show = request.args.get("show", "submitted")
+    if show not in SHOW:
+        show = "submitted"
+    channel = request.args.get("channel") or None
+    if channel not in CHANNELS:
+        channel = None
+    page_number = request.args.get("page", 1, type=int)
+    office = office_period(current_tenant, clock.now())
+    if show == "missing":
+        page = missing_page(office.period, page_number)
+    else:
+        page = submissions_page(
+            office.period, flagged=show == "flagged", channel=channel, page=page_number
+        )
+    return render_template(
+        "admin/readings_desk.html",
+        office=office,
+        period_name=_period_name(office.period),
+        progress=progress(office.period),
+        show=show,
+        channel=channel,
+        channels=CHANNELS,
+        page=page,
+        labels_for={
+            "author": author_label,
+            "meter": meter_label,
+            "time": lambda moment: local_time(current_tenant, moment),
+            "value": lambda milli: value_text(current_tenant, milli),
+        },
     )

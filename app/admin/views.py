@@ -5,12 +5,14 @@ from __future__ import annotations
 from flask import render_template
 from flask_login import current_user
 
+from app import clock
 from app.admin import labels
 from app.admin.console import login_page, logout_page, password_page
-from app.admin.overview import tenant_counts
+from app.admin.overview import console_home, tenant_counts
 from app.admin.roles import can_act
 from app.auth.access import staff_required
 from app.auth.models import StaffUser
+from app.tenancy.context import current_tenant
 
 
 def console_context() -> dict:
@@ -48,4 +50,8 @@ def change_password():
 @staff_required()
 def index():
     """Who is signed in, the tenant's figures and the pages the role may use."""
-    return render_template("admin/index.html", counts=tenant_counts())
+    return render_template(
+        "admin/index.html",
+        counts=tenant_counts(),
+        **console_home(current_tenant, clock.now()),
+    )

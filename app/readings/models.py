@@ -32,6 +32,8 @@ class Submission(TenantScoped, db.Model):
     __table_args__ = (
         UniqueConstraint("tenant_id", "idempotency_key"),
         Index(None, "tenant_id", "account_id", "created_at"),
+        # The staff readings desk: a period's submissions and who has not submitted yet.
+        Index(None, "tenant_id", "period", "account_id"),
         ForeignKeyConstraint(
             ["tenant_id", "account_id"], ["accounts.tenant_id", "accounts.id"], ondelete="CASCADE"
         ),

@@ -1,0 +1,1 @@
+"""The accounts desk of the staff console: search, the account page, blocking a login."""
