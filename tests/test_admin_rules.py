@@ -245,7 +245,11 @@ INVALID = [
         {"account_number.example": "12345"},
         "account_number.example: номер не подходит к формату",
     ),
-    ("payments", {"payments.due_day": "20"}, "payments.due_day: the federal rule"),
+    (
+        "payments",
+        {"payments.due_day": "20"},
+        "payments.due_day: с 1 марта 2026 года срок оплаты по закону — 15-е число",
+    ),
     (
         "contacts",
         {"contacts.support_hours": "- {days: [mon], opens: 18:00, closes: 09:00}"},
@@ -284,7 +288,7 @@ def test_an_error_in_another_section_is_named_on_top(client, app_context, tenant
         },
     )
     assert response.status_code == 422
-    assert "login: mode &#39;account&#39;: with several settlements" in text(response)
+    assert "login: способ входа «account»: при нескольких населённых пунктах" in text(response)
     assert stored(tenants, "sevastopol") == before
 
 

@@ -37,6 +37,28 @@ _EXACT: dict[str, Callable[[], str]] = {
     ),
     "INN checksum does not match": lambda: _("не сходится контрольное число ИНН"),
     "control digit does not match the BIC": lambda: _("ключ счёта не сходится с БИК"),
+    "KPP is 9 characters: 4 digits, 2 digits or letters, 3 digits": lambda: _(
+        "КПП — 9 знаков: 4 цифры, 2 цифры или буквы, 3 цифры"
+    ),
+    "`|` cannot appear in a payment QR field": lambda: _(
+        "знак | нельзя использовать в полях платёжного QR-кода"
+    ),
+    "a correspondent account starts with 301 and ends with the BIC's last 3 digits": lambda: _(
+        "корреспондентский счёт начинается с 301 и оканчивается тремя последними цифрами БИК"
+    ),
+    "the federal rule (since 1 March 2026) fixes the 15th": lambda: _(
+        "с 1 марта 2026 года срок оплаты по закону — 15-е число"
+    ),
+    "the surname mode identifies by account_number": lambda: _(
+        "вход по фамилии возможен только по номеру лицевого счёта (identifier: account_number)"
+    ),
+    "password_confirmation needs password": lambda: _(
+        "поле password_confirmation требует поля password"
+    ),
+    "a form without `password` must use set_password_link": lambda: _(
+        "форма без пароля должна отправлять ссылку (access_delivery: set_password_link)"
+    ),
+    "requires_meter needs account_number": lambda: _("requires_meter требует поля account_number"),
 }
 
 _PATTERNS: list[tuple[re.Pattern, Callable[[re.Match], str]]] = [
@@ -83,6 +105,40 @@ _PATTERNS: list[tuple[re.Pattern, Callable[[re.Match], str]]] = [
     (
         re.compile(r"^unknown IANA time zone (.*)$"),
         lambda m: _("неизвестный часовой пояс %(zone)s", zone=m.group(1)),
+    ),
+    (
+        re.compile(
+            r"^(?:INN of a legal entity|BIC|settlement account|correspondent account|must)"
+            r"(?: must)? be (\d+) digits$"
+        ),
+        lambda m: _("количество цифр должно быть %(count)s", count=m.group(1)),
+    ),
+    (
+        re.compile(r"^required for method (\w+)$"),
+        lambda m: _("обязательно для способа оплаты %(method)s", method=m.group(1)),
+    ),
+    (
+        re.compile(r"^not (?:a|a valid) phone number: (.*)$"),
+        lambda m: _("неверный номер телефона: %(number)s", number=m.group(1)),
+    ),
+    (
+        re.compile(r"^expected a time as HH:MM, got (.*)$"),
+        lambda m: _("нужно время в виде ЧЧ:ММ, указано %(value)s", value=m.group(1)),
+    ),
+    (
+        re.compile(r"^not in `services`: (.*)$"),
+        lambda m: _("нет в списке услуг (services): %(codes)s", codes=m.group(1)),
+    ),
+    (
+        re.compile(
+            r"^mode '(\w+)': with several settlements, account numbers repeat; "
+            r"set settlement: true$"
+        ),
+        lambda m: _(
+            "способ входа «%(key)s»: при нескольких населённых пунктах номера счетов повторяются, "
+            "укажите settlement: true",
+            key=m.group(1),
+        ),
     ),
     (
         re.compile(r"^not a number of this format: (.*)$"),
