@@ -94,6 +94,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SMS_KEY", None, "the provider's API key, sent as `Authorization: Bearer`"),
     Setting("SMS_SENDER", None, "sender name registered with the provider (unset: its default)"),
     Setting("SMS_TIMEOUT", 10, "SMS provider timeout in seconds", int),
+    Setting(
+        "IMPORT_UPLOAD_DIR",
+        None,
+        "where billing files uploaded in /admin wait for the import job; must be shared by the "
+        "web servers and the workers; default `instance/imports/`",
+    ),
+    Setting("MAX_UPLOAD_MB", 200, "largest request body accepted (billing file uploads), MB", int),
     Setting("LOG_LEVEL", "INFO", "root log level"),
 )
 
@@ -119,6 +126,9 @@ def load_settings(
             values["DATABASE_URL"] = f"sqlite:///{instance_path / 'vodokabinet.sqlite3'}"
         if not values["MAIL_OUTBOX_DIR"]:
             values["MAIL_OUTBOX_DIR"] = str(instance_path / "outbox")
+        if not values["IMPORT_UPLOAD_DIR"]:
+            values["IMPORT_UPLOAD_DIR"] = str(instance_path / "imports")
+    values["MAX_CONTENT_LENGTH"] = values["MAX_UPLOAD_MB"] * 1024 * 1024
         if not values["SMS_OUTBOX_DIR"]:
             values["SMS_OUTBOX_DIR"] = str(instance_path / "sms-outbox")
     return values

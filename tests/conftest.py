@@ -86,7 +86,13 @@ class IsolatedClient(FlaskClient):
     own app context (`g`, Babel's cached locale, the tenant in scope, the database session)."""
 
     def open(self, *args, **kwargs):
-        return contextvars.Context().run(super().open, *args, **kwargs)
+        return contextvars.Context().run(self._open_and_read, *args, **kwargs)
+
+    def _open_and_read(self, *args, **kwargs):
+        response = super().open(*args, **kwargs)
+        if response.is_streamed:  # read a streamed body in the context that made it
+            response.make_sequence()
+        return response
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 
 from flask import Blueprint
 
+from app.admin.exchange import views as exchange_views
 from app.admin import lookup_views, notices_views, office_views, readings_views, views
 from app.admin.accounts import views as account_views
 from app.admin.console import login_attempt_key
@@ -76,3 +77,10 @@ bp.add_url_rule(
 bp.add_url_rule("/notices", view_func=notices_views.notices)
 bp.add_url_rule("/notices", "create_notice", notices_views.create_notice, methods=["POST"])
 bp.add_url_rule("/notices/<uuid:notice_id>", view_func=notices_views.notice)
+bp.add_url_rule("/exchange", view_func=exchange_views.exchange)
+bp.add_url_rule(
+    "/exchange/imports", "exchange_upload", exchange_views.upload, methods=["POST"]
+)
+bp.add_url_rule("/exchange/imports/<uuid:run_id>", view_func=exchange_views.import_run)
+bp.add_url_rule("/exchange/imports/<uuid:run_id>/errors.csv", view_func=exchange_views.import_errors)
+bp.add_url_rule("/exchange/readings.csv", view_func=exchange_views.readings_export)

@@ -23,8 +23,8 @@ def start_import(
     """Record an ImportRun for the uploaded file at `path` and queue its import (queue "low").
 
     Commits the session before queueing, unlike other services: a worker must find the run the
-    moment it takes the job. The job deletes the file when it is done with it. Without Redis the
-    import runs right here, before this returns.
+    moment it takes the job; and after it, so an import that ran in-process (no Redis: right here,
+    before this returns) is kept. The job deletes the file when it is done with it.
     """
     if kind not in IMPORT_KINDS:
         raise ValueError(f"unknown billing file kind {kind!r}")
@@ -40,4 +40,6 @@ def start_import(
         enqueue(
             "billing.import", tenant_id=tenant.id, queue="low", run_id=str(run.id), path=str(path)
         )
+        # The job itself when it ran in-process, or its outbox row.
+        db.session.commit()
         return run

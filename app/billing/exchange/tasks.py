@@ -7,7 +7,7 @@ import uuid
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import text, update
+from sqlalchemy import select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from app import clock
@@ -27,7 +27,7 @@ def import_billing_file(run_id: str, path: str) -> str:
     """Import the uploaded file at `path` for the ImportRun `run_id` in the job's tenant; record
     the outcome on the run and delete the file. Returns the run's final status."""
     tenant = get_current_tenant()
-    run = db.session.get(ImportRun, uuid.UUID(run_id))
+    run = db.session.scalar(select(ImportRun).where(ImportRun.id == uuid.UUID(run_id)))
     if run is None or tenant is None:
         Path(path).unlink(missing_ok=True)
         raise LookupError(f"no import run {run_id} in this tenant")
