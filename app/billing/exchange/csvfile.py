@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,16 +45,70 @@ class Layout:
 
 def detect_encoding(path: Path | str) -> str:
     """UTF-8 (with or without BOM) when every byte of the file decodes as UTF-8, else
-    Windows-1251. Reads the file once, a chunk at a time."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
+    Windows-1251 — unless the text is neither: control characters (UTF-16, a spreadsheet's own
+    binary format) or Cyrillic that only a DOS (866) or KOI8-R file would give. Reads the file
+    a chunk at a time; FileProblem when it is in neither encoding."""
+    try:
+        _scan(path, "utf-8")
+        return "utf-8-sig"
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = _scan(path, "cp1251")
+    except UnicodeDecodeError:  # 0x98 is no character of Windows-1251
+        raise FileProblem(Problem(1, None, ENCODING_PROBLEM)) from None
+    if text.rare * 4 > text.letters or text.lower_upper > text.upper_lower:
+        raise FileProblem(Problem(1, None, ENCODING_PROBLEM))
+    return "cp1251"
+
+
+# No billing CSV holds control characters other than tab and line ends.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Signs and non-Russian letters of Windows-1251 (0x80–0xBF) that Russian text hardly uses, but
+# that the letters of a DOS (866) file turn into when read as Windows-1251.
+_COMMON = set("\u00a0«»№—–Ёё“”„‘’…°•§©®·")
+_RARE = re.compile(
+    "["
+    + re.escape(
+        "".join(c for c in bytes(range(0x80, 0xC0)).decode("cp1251", "ignore") if c not in _COMMON)
+    )
+    + "]"
+)
+_LETTERS = re.compile("[А-яЁё]")
+# Russian words start with a capital, if with any: KOI8-R read as Windows-1251 swaps the cases.
+_UPPER_LOWER = re.compile("[А-ЯЁ][а-яё]")
+_LOWER_UPPER = re.compile("[а-яё][А-ЯЁ]")
+
+
+@dataclass
+class _Text:
+    rare: int = 0
+    letters: int = 0
+    upper_lower: int = 0
+    lower_upper: int = 0
+
+
+def _scan(path: Path | str, encoding: str) -> _Text:
+    """Decode the whole file (UnicodeDecodeError when it does not decode); FileProblem at the
+    first control character; for Windows-1251, what its letters look like."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    found, lines = _Text(), 1
     with open(path, "rb") as file:
-        try:
-            while chunk := file.read(_CHUNK):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return "cp1251"
-    return "utf-8-sig"
+        while True:
+            chunk = file.read(_CHUNK)
+            text = decoder.decode(chunk, final=not chunk)
+            control = _CONTROL.search(text)
+            if control is not None:
+                line = lines + text.count("\n", 0, control.start())
+                raise FileProblem(Problem(line, None, ENCODING_PROBLEM))
+            lines += text.count("\n")
+            if encoding == "cp1251":
+                found.rare += len(_RARE.findall(text))
+                found.letters += len(_LETTERS.findall(text))
+                found.upper_lower += len(_UPPER_LOWER.findall(text))
+                found.lower_upper += len(_LOWER_UPPER.findall(text))
+            if not chunk:
+                return found
 
 
 def read_layout(path: Path | str, file_format: FileFormat) -> Layout:
@@ -64,7 +119,7 @@ def read_layout(path: Path | str, file_format: FileFormat) -> Layout:
         try:
             first = file.readline()
         except UnicodeDecodeError:
-            raise FileProblem(Problem(1, None, _ENCODING_PROBLEM)) from None
+            raise FileProblem(Problem(1, None, ENCODING_PROBLEM)) from None
     if not first.strip():
         raise FileProblem(Problem(1, None, "файл пуст: нет строки заголовка"))
     delimiter = ";" if first.count(";") > first.count(",") else ","
@@ -72,7 +127,13 @@ def read_layout(path: Path | str, file_format: FileFormat) -> Layout:
         raise FileProblem(
             Problem(1, None, "в заголовке нет разделителя: столбцы разделяются «,» или «;»")
         )
-    header = tuple(name.strip().lower() for name in next(csv.reader([first], delimiter=delimiter)))
+    try:
+        names = next(csv.reader([first], delimiter=delimiter, strict=True))
+    except csv.Error:
+        raise FileProblem(Problem(1, None, QUOTING_PROBLEM)) from None
+    while len(names) > 1 and not names[-1].strip():
+        names.pop()  # spreadsheets end every line, the header too, with a separator or two
+    header = tuple(name.strip().lower() for name in names)
     problems = []
     for index, name in enumerate(header):
         if name not in file_format.by_name:
@@ -91,7 +152,8 @@ def read_layout(path: Path | str, file_format: FileFormat) -> Layout:
 def read_rows(path: Path | str, layout: Layout) -> Iterator[tuple[int, list[str]]]:
     """(line number, cells) of every non-blank row after the header."""
     with open(path, encoding=layout.encoding, newline="") as file:
-        reader = csv.reader(file, delimiter=layout.delimiter)
+        # Strict: an unclosed quote would otherwise swallow the rest of the file into one cell.
+        reader = csv.reader(file, delimiter=layout.delimiter, strict=True)
         last = 0
         try:
             next(reader)
@@ -102,11 +164,9 @@ def read_rows(path: Path | str, layout: Layout) -> Iterator[tuple[int, list[str]
                     continue  # a blank line
                 yield line, cells
         except UnicodeDecodeError:
-            raise FileProblem(Problem(last + 1, None, _ENCODING_PROBLEM)) from None
+            raise FileProblem(Problem(last + 1, None, ENCODING_PROBLEM)) from None
         except csv.Error:
-            raise FileProblem(
-                Problem(last + 1, None, "строка не читается как CSV: проверьте кавычки")
-            ) from None
+            raise FileProblem(Problem(last + 1, None, QUOTING_PROBLEM)) from None
 
 
 def count_lines(path: Path | str) -> int:
@@ -119,4 +179,8 @@ def count_lines(path: Path | str) -> int:
     return max(0, lines + (0 if ends_with_newline else 1) - 1)
 
 
-_ENCODING_PROBLEM = "файл не в кодировке UTF-8 или Windows-1251"
+ENCODING_PROBLEM = (
+    "файл не в кодировке UTF-8 или Windows-1251: сохраните таблицу в формате CSV "
+    "(«CSV UTF-8» или «CSV (разделители — точки с запятой)»)"
+)
+QUOTING_PROBLEM = "строка не читается как CSV: проверьте кавычки"
