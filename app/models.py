@@ -4,6 +4,7 @@ from app.accounts.models import Account, Contract, Meter
 from app.audit.models import AuditEntry
 from app.auth.models import AuthToken, Operator, Resident, ResidentAccount, StaffUser
 from app.billing.models import Charge, ImportRun, Payment
+from app.jobs.models import PlatformJob, TenantJob
 from app.notifications.models import Mailing, MailingBatch, NotificationPreference
 from app.readings.models import Reading, ReadingVersion, Submission
 from app.registration.models import AccountLookupRequest
@@ -23,6 +24,7 @@ __all__ = [
     "NotificationPreference",
     "Operator",
     "Payment",
+    "PlatformJob",
     "Reading",
     "ReadingVersion",
     "Resident",
@@ -32,4 +34,5 @@ __all__ = [
     "Submission",
     "Tenant",
     "TenantDomain",
+    "TenantJob",
 ]

@@ -13,6 +13,7 @@ from rq.job import Job, JobStatus
 from app.extensions import db
 from app.jobs import QUEUES, UnknownJob, enqueue, job, register_jobs
 from app.jobs.cli import jobs_cli
+from app.jobs.models import PlatformJob
 from app.jobs.queue import SERIALIZER, redis_connection, rq_queue
 from app.jobs.registry import get_handler
 from app.mail.tasks import send_mail_job
@@ -51,6 +52,8 @@ def inline_app(test_database, tmp_path):
     """An app without Redis: jobs run in-process (the embedded default, SPEC §6)."""
     app = make_test_app(test_database, tmp_path, REDIS_URL=None)
     with app.app_context():
+        app.extensions["tenant_cache"].directory()
+        db.session.remove()  # no transaction open: an enqueue() commits its job on its own
         yield app
 
 
@@ -85,9 +88,13 @@ def test_a_job_runs_as_the_enqueuing_tenant_unless_told_otherwise(inline_app, tm
     ]
 
 
-def test_inline_job_errors_reach_the_caller(inline_app):
-    with pytest.raises(RuntimeError, match="нет связи"):
-        enqueue("tests.fail", reason="нет связи")
+def test_an_inline_failure_is_kept_on_the_job_for_a_retry(inline_app):
+    queued = enqueue("tests.fail", reason="нет связи")  # the caller is not disturbed
+
+    row = db.session.get(PlatformJob, uuid.UUID(queued.id))
+    assert (row.status, row.attempts) == ("pending", 1)
+    assert "RuntimeError: нет связи" in row.last_error
+    assert row.run_after > row.started_at
     assert get_current_tenant() is None
 
 

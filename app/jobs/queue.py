@@ -1,72 +1,46 @@
-"""`enqueue()`: the one way to start background work (SPEC §6: RQ on Redis, or in-process)."""
+"""The RQ side of the outbox: queues under the app's Redis prefix, and handing jobs to them.
+
+An RQ job carries only the outbox row's id and tenant (its id is the row's id); the worker reads
+the job's name and arguments from the database (`runner.run_job`).
+"""
 
 from __future__ import annotations
 
-import json
-import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from flask import current_app
 from redis import Redis
 from rq import Queue
+from rq.exceptions import NoSuchJobError
+from rq.job import Job, JobStatus
 from rq.serializers import JSONSerializer
 
-from app.jobs.registry import get_handler
-from app.jobs.runner import run_inline, run_job
-from app.tenancy.context import current_tenant_id
+from app.jobs import policy
+from app.jobs.policy import QUEUES
 
-QUEUES = ("high", "default", "low")  # a worker drains them in this order
 # JSON rather than RQ's default pickle: a job can only carry ids and strings (STYLE.md), and a
 # payload stays readable in Redis.
 SERIALIZER = JSONSerializer
+# States in which RQ will still run a job by itself.
+LIVE = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
+FAILED_JOB_TTL = 7 * 24 * 3600  # the outbox keeps the history; RQ's copy is for debugging
 
 
 @dataclass(frozen=True)
-class QueuedJob:
-    """What `enqueue` did: the RQ job id, or the handler's result when it ran in-process."""
+class JobRef:
+    """What RQ needs to know about an outbox row."""
 
     id: str
-    inline: bool
-    result: Any = None
-
-
-class _CurrentTenant:
-    def __repr__(self) -> str:
-        return "CURRENT_TENANT"
-
-
-#: Default of `enqueue(tenant_id=...)`: the tenant of the request or job that enqueues.
-CURRENT_TENANT: Any = _CurrentTenant()
-
-
-def enqueue(
-    name: str, *, tenant_id: int | None = CURRENT_TENANT, queue: str = "default", **kwargs: Any
-) -> QueuedJob:
-    """Run job `name` with `kwargs` as a tenant (default: the caller's; None: platform work), on
-    RQ when REDIS_URL is set, else now."""
-    get_handler(name)  # a typo fails in the caller, not later in a worker
-    if tenant_id is CURRENT_TENANT:
-        tenant_id = current_tenant_id()
-    if queue not in QUEUES:
-        raise ValueError(f"unknown queue {queue!r}; expected one of {', '.join(QUEUES)}")
-    # The JSON round trip refuses ORM objects and gives the inline handler exactly what a worker
-    # would get (tuples become lists), so development behaves like production.
-    kwargs = json.loads(json.dumps(kwargs))
-    if not current_app.config["REDIS_URL"]:
-        return QueuedJob(
-            id=f"inline-{uuid.uuid4().hex}", inline=True, result=run_inline(name, tenant_id, kwargs)
-        )
-    rq_job = rq_queue(queue).enqueue(
-        run_job,
-        args=(name, tenant_id, kwargs),
-        description=name if tenant_id is None else f"{name} (tenant {tenant_id})",
-    )
-    return QueuedJob(id=rq_job.id, inline=False)
+    tenant_id: int | None
+    name: str
+    queue: str
 
 
 def rq_queue(queue: str) -> Queue:
     """The RQ queue `queue` ("high", "default", "low") under this app's REDIS_PREFIX."""
+    if queue not in QUEUES:
+        raise ValueError(f"unknown queue {queue!r}; expected one of {', '.join(QUEUES)}")
     return Queue(
         f"{current_app.config['REDIS_PREFIX']}:{queue}",
         connection=redis_connection(),
@@ -75,9 +49,43 @@ def rq_queue(queue: str) -> Queue:
 
 
 def redis_connection() -> Redis:
-    """This app's Redis client for jobs (created on first use; it connects lazily)."""
+    """This app's Redis client for jobs (created on first use; it connects lazily).
+
+    Connecting gives up after two seconds, so a request that commits while Redis is down answers
+    anyway (its jobs wait in the outbox). No read timeout: a worker blocks on its queues for longer.
+    """
     connection = current_app.extensions.get("jobs_redis")
     if connection is None:
-        connection = Redis.from_url(current_app.config["REDIS_URL"])
+        connection = Redis.from_url(current_app.config["REDIS_URL"], socket_connect_timeout=2)
         current_app.extensions["jobs_redis"] = connection
     return connection
+
+
+def push(refs: Iterable[JobRef]) -> None:
+    """Put the jobs on their RQ queues (raises redis.RedisError when Redis cannot be reached)."""
+    from app.jobs.runner import run_job
+
+    for ref in refs:
+        rq_queue(ref.queue).enqueue(
+            run_job,
+            args=(ref.id, ref.tenant_id),
+            job_id=ref.id,
+            description=ref.name
+            if ref.tenant_id is None
+            else f"{ref.name} (tenant {ref.tenant_id})",
+            job_timeout=policy.timeout(ref.queue),
+            failure_ttl=FAILED_JOB_TTL,
+        )
+
+
+def in_flight(job_id: str) -> bool:
+    """True when RQ still holds job `job_id` to run; an earlier, finished copy is removed, so the
+    id can be queued again."""
+    try:
+        job = Job.fetch(job_id, connection=redis_connection(), serializer=SERIALIZER)
+    except NoSuchJobError:
+        return False
+    if job.get_status(refresh=False) in LIVE:
+        return True
+    job.delete()
+    return False

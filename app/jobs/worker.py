@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 
 from rq import SimpleWorker, Worker
 
 from app.extensions import db
 from app.jobs.queue import SERIALIZER, redis_connection, rq_queue
+from app.jobs.runner import job_tenant_scope, record_failure, run_job
+
+_RUN_JOB = f"{run_job.__module__}.{run_job.__qualname__}"
 
 
 class AppWorker(Worker):
@@ -32,6 +36,20 @@ class AppWorker(Worker):
         finally:
             for engine in db.engines.values():
                 engine.dispose()
+
+    def handle_work_horse_killed(self, job, retpid, ret_val, rusage):
+        """The horse died mid-job (killed, out of memory): the outbox row counts a failed attempt
+        now, rather than when its lease runs out."""
+        super().handle_work_horse_killed(job, retpid, ret_val, rusage)
+        if job.func_name != _RUN_JOB:
+            return
+        job_id, tenant_id = job.args
+        signal = f" (signal {os.WTERMSIG(ret_val)})" if ret_val and os.WIFSIGNALED(ret_val) else ""
+        try:
+            with job_tenant_scope(tenant_id):
+                record_failure(job_id, f"Work horse {retpid} terminated unexpectedly{signal}.")
+        finally:
+            db.session.remove()
 
 
 def make_worker(queues: Sequence[str], *, fork: bool = True) -> Worker | SimpleWorker:

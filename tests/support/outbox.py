@@ -1,7 +1,8 @@
 """Reading the mail outbox in tests: every `.eml` the app wrote, oldest first.
 
-With REDIS_URL set (CI), mail jobs wait in RQ: `read_outbox` first runs a burst worker over the
-queues, so the same test checks real queue delivery in CI and in-process delivery without Redis.
+With REDIS_URL set (CI), mail jobs wait in the job outbox and RQ: `read_outbox` first relays the
+outbox and runs a burst worker over the queues, so the same test checks real queue delivery in CI
+and in-process delivery without Redis.
 """
 
 from __future__ import annotations
@@ -18,12 +19,18 @@ def outbox_dir(app) -> Path:
 
 
 def deliver_queued_jobs(app) -> None:
-    """Run every queued job now (a burst worker in this process); no-op without Redis."""
+    """Run every queued job now: a relay pass (jobs still in the outbox go to RQ), then a burst
+    worker in this process. No-op without Redis, where jobs run when their transaction commits."""
     if not app.config["REDIS_URL"]:
         return
+    from datetime import timedelta
+
     from app.jobs import QUEUES
+    from app.jobs.relay import relay
     from app.jobs.worker import make_worker
 
+    with app.app_context():
+        relay(grace=timedelta(0))
     with app.app_context():
         make_worker(QUEUES, fork=False).work(burst=True, logging_level="WARNING")
 
