@@ -73,8 +73,9 @@ def post_block(client, slug, account, resident, action="block"):
 
 def resident_status(tenant, resident):
     with tenant_scope(tenant):
-        db.session.expire_all()
-        return db.session.get(Resident, (tenant.id, resident.id)).status
+        stored = db.session.get(Resident, (tenant.id, resident.id))
+        db.session.refresh(stored)
+        return stored.status
 
 
 def test_the_account_page_shows_meters_readings_money_and_logins(app, tenants, moscow_account):
