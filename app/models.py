@@ -6,8 +6,10 @@ from app.auth.models import AuthToken, Operator, Resident, ResidentAccount, Staf
 from app.billing.models import Charge, ImportRun, Payment
 from app.jobs.models import PlatformJob, TenantJob
 from app.notifications.models import Mailing, MailingBatch, NotificationPreference
+from app.platform.models import OperatorEntry
 from app.readings.models import Reading, ReadingVersion, Submission
 from app.registration.models import AccountLookupRequest
+from app.staff.models import StaffInvitation
 from app.tenancy.models import Settlement, Tenant, TenantDomain
 
 __all__ = [
@@ -23,6 +25,7 @@ __all__ = [
     "Meter",
     "NotificationPreference",
     "Operator",
+    "OperatorEntry",
     "Payment",
     "PlatformJob",
     "Reading",
@@ -30,6 +33,7 @@ __all__ = [
     "Resident",
     "ResidentAccount",
     "Settlement",
+    "StaffInvitation",
     "StaffUser",
     "Submission",
     "Tenant",

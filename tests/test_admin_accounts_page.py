@@ -12,6 +12,7 @@ from app.audit import AuditEntry
 from app.auth.models import Resident
 from app.auth.tokens import InvalidToken, issue_token, peek_token
 from app.extensions import db
+from app.readings.models import Submission
 from app.tenancy.context import tenant_scope
 from tests.support.factories import (
     DEMO_PASSWORD,
@@ -244,15 +245,45 @@ def test_staff_of_another_tenant_get_404_for_every_id(app, tenants, moscow_accou
     )
     assert signed_in.status_code == 302
     token = csrf_token(text(client.get("/admin/accounts", base_url=base("angarsk"))))
+    with tenant_scope(tenants["moscow"]):
+        submission_id = db.session.scalar(
+            select(Submission.id).where(Submission.account_id == account.id)
+        )
     for path in (
         f"/admin/accounts/{account.id}",
         f"/admin/accounts/{account.id}/issue-login",
         f"/admin/accounts/{account.id}/readings",
+        f"/admin/accounts/{account.id}/readings/{submission_id}",
     ):
         assert client.get(path, base_url=base("angarsk")).status_code == 404, path
+    for path in (
+        f"/admin/accounts/{account.id}/issue-login",
+        f"/admin/accounts/{account.id}/readings",
+    ):
+        response = client.post(path, base_url=base("angarsk"), data={"csrf_token": token})
+        assert response.status_code == 404, path
     for action in ("block", "unblock"):
         path = f"/admin/accounts/{account.id}/logins/{resident.id}/{action}"
         response = client.post(path, base_url=base("angarsk"), data={"csrf_token": token})
         assert response.status_code == 404, path
     assert resident_status(tenants["moscow"], resident) == "active"
     assert audit_entries(tenants["angarsk"], "account.view") == []
+
+
+def test_a_viewer_gets_403_on_every_post_of_the_desk(app, tenants, moscow_account):
+    moscow = tenants["moscow"]
+    account, resident = moscow_account
+    client, _ = staff_client(app, moscow, "viewer")
+    token = csrf_token(text(client.get("/admin", base_url=base("moscow"))))
+    for path in (
+        f"/admin/accounts/{account.id}/logins/{resident.id}/block",
+        f"/admin/accounts/{account.id}/logins/{resident.id}/unblock",
+        f"/admin/accounts/{account.id}/issue-login",
+        f"/admin/accounts/{account.id}/readings",
+    ):
+        response = client.post(path, base_url=base("moscow"), data={"csrf_token": token})
+        assert response.status_code == 403, path
+        assert "Недостаточно прав" in text(response)
+    issue_page = client.get(f"/admin/accounts/{account.id}/issue-login", base_url=base("moscow"))
+    assert issue_page.status_code == 403
+    assert resident_status(moscow, resident) == "active"

@@ -126,3 +126,21 @@ def test_staff_of_another_tenant_get_404_for_a_lookup_request(app, tenants):
     with tenant_scope(tenants["angarsk"]):
         db.session.expire_all()
         assert db.session.get(AccountLookupRequest, (tenants["angarsk"].id, row.id)).status == "new"
+
+
+def test_a_lookup_request_links_to_the_account_search(app, tenants):
+    angarsk = tenants["angarsk"]
+    make_account(angarsk, number="204817", owner_surname="Сидоров", address="ул. Мира, д. 4")
+    with tenant_scope(angarsk):
+        db.session.add(AccountLookupRequest(full_name="Сидоров Пётр", address="Мира 4"))
+        db.session.flush()
+    client, _ = staff_client(app, angarsk, "clerk")
+    page = text(client.get("/admin/lookup-requests", base_url=base("angarsk")))
+    by_surname = "/admin/accounts?by=surname&amp;q=%D0%A1%D0%B8%D0%B4%D0%BE%D1%80%D0%BE%D0%B2"
+    assert by_surname in page
+    found = client.get(by_surname.replace("&amp;", "&"), base_url=base("angarsk"))
+    assert "204817" in text(found)
+    by_address = client.get(
+        "/admin/accounts", base_url=base("angarsk"), query_string={"by": "address", "q": "Мира 4"}
+    )
+    assert "204817" in text(by_address)

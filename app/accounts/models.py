@@ -90,13 +90,15 @@ for _source, _folded in FOLDED_COLUMNS.items():
 
 
 def fill_folded_columns(session, batch_size: int = 5000) -> int:
-    """Fill the folded columns of the tenant's accounts written by raw SQL (they are NULL there);
-    returns how many rows were filled. Run it in the tenant's scope after such a write."""
+    """Fill the folded columns of the tenant's accounts written by raw SQL, which leaves both NULL
+    (an INSERT that omits them, an UPDATE that sets them to NULL with the surname or address);
+    returns how many rows were filled. Run it in the tenant's scope after such a write: each batch
+    is found through the (tenant_id, owner_surname_folded) index."""
     tenant_id, filled = current_tenant_id(), 0
     while True:
         rows = session.execute(
             db.select(Account.id, Account.owner_surname, Account.address)
-            .where(db.or_(Account.owner_surname_folded.is_(None), Account.address_folded.is_(None)))
+            .where(Account.owner_surname_folded.is_(None))
             .limit(batch_size)
         ).all()
         if not rows:

@@ -9,6 +9,8 @@ from app.admin.console import login_attempt_key
 from app.admin.rules import views as rules_views
 from app.audit import views as audit_views
 from app.auth.throttling import address_key
+from app.platform import visit_views
+from app.staff import views as staff_views
 from app.extensions import limiter
 from app.tenancy.context import current_tenant
 
@@ -84,3 +86,38 @@ bp.add_url_rule(
 bp.add_url_rule("/exchange/imports/<uuid:run_id>", view_func=exchange_views.import_run)
 bp.add_url_rule("/exchange/imports/<uuid:run_id>/errors.csv", view_func=exchange_views.import_errors)
 bp.add_url_rule("/exchange/readings.csv", view_func=exchange_views.readings_export)
+
+# Staff management (admins) and the invitation link (anyone holding it).
+bp.add_url_rule("/staff", "staff", staff_views.staff_list)
+bp.add_url_rule(
+    "/staff/invite", "staff_invite", staff_views.invite, methods=["GET", "POST"]
+)
+bp.add_url_rule(
+    "/staff/<uuid:staff_id>/role", "staff_role", staff_views.change_role, methods=["POST"]
+)
+bp.add_url_rule(
+    "/staff/<uuid:staff_id>/deactivate",
+    "staff_deactivate",
+    staff_views.deactivate,
+    methods=["POST"],
+)
+bp.add_url_rule(
+    "/staff/<uuid:staff_id>/reactivate",
+    "staff_reactivate",
+    staff_views.reactivate,
+    methods=["POST"],
+)
+bp.add_url_rule(
+    "/staff/invitations/<uuid:invitation_id>/revoke",
+    "staff_revoke_invitation",
+    staff_views.revoke_invitation,
+    methods=["POST"],
+)
+bp.add_url_rule(
+    "/invitation/<token>",
+    "staff_accept",
+    per_address(staff_views.accept),
+    methods=["GET", "POST"],
+)
+# An operator's one-time pass from /platform (see app.platform.visits).
+bp.add_url_rule("/operator-entry", "operator_entry", visit_views.operator_entry)

@@ -12,13 +12,14 @@ from app.admin.overview import console_home, tenant_counts
 from app.admin.roles import can_act
 from app.auth.access import staff_required
 from app.auth.models import StaffUser
+from app.platform.visits import is_operator_visit
 from app.tenancy.context import current_tenant
 
 
 def console_context() -> dict:
     """What every console template needs: whether the role may act, and the names of codes."""
     user = current_user._get_current_object()
-    is_staff = isinstance(user, StaffUser)
+    is_staff = isinstance(user, StaffUser) or is_operator_visit(user)
     return {
         "staff_can_act": is_staff and can_act(user),
         "staff_role_label": labels.ROLE_LABELS.get(user.role) if is_staff else None,

@@ -8,6 +8,7 @@ from flask import abort, redirect, request, session, url_for
 from flask_login import current_user
 
 from app.auth.models import Operator, Resident, StaffUser
+from app.platform.visits import is_operator_visit
 from app.tenancy.context import get_current_tenant
 
 
@@ -46,7 +47,7 @@ def staff_required(*roles: str):
         @wraps(view)
         def wrapped(*args, **kwargs):
             user = current_user._get_current_object()
-            if not isinstance(user, StaffUser):
+            if not isinstance(user, StaffUser) and not is_operator_visit(user):
                 if _foreign_staff_session():
                     abort(404)
                 return redirect(url_for("admin.login", next=_next_target()))

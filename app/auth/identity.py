@@ -54,6 +54,11 @@ def load_principal(session_id: str):
         row = db.session.get(Operator, row_uuid) if tenant is None else None
     elif kind in _TENANT_KINDS and tenant is not None and tenant_part == str(tenant.id):
         row = db.session.get(_TENANT_KINDS[kind], (tenant.id, row_uuid))
+    elif kind == "visit" and tenant is not None and tenant_part == str(tenant.id):
+        # An operator in this tenant's console, let in by a pass from /platform (read-only).
+        from app.platform.visits import load_visit
+
+        row = load_visit(tenant, row_uuid)
     else:
         row = None
     if row is None or row.session_version != version_number or not row.is_active:

@@ -5,7 +5,7 @@ from flask import Blueprint
 from app.admin.console import login_attempt_key
 from app.auth.throttling import address_key
 from app.extensions import limiter
-from app.platform import views
+from app.platform import onboarding_views, tenant_views, views
 
 bp = Blueprint("platform", __name__, url_prefix="/platform")
 bp.realm = "platform"
@@ -27,3 +27,20 @@ bp.add_url_rule("", "index", views.index)
 bp.add_url_rule("/login", view_func=per_address(per_login(views.login)), methods=["GET", "POST"])
 bp.add_url_rule("/logout", view_func=views.logout, methods=["POST"])
 bp.add_url_rule("/password", view_func=per_address(views.change_password), methods=["GET", "POST"])
+
+# Onboarding and each tenant's page; the console hand-off lands on <tenant host>/admin.
+bp.add_url_rule(
+    "/tenants/new", "new_tenant", onboarding_views.new_from_template, methods=["GET", "POST"]
+)
+bp.add_url_rule(
+    "/tenants/upload", "upload_tenant", onboarding_views.new_from_yaml, methods=["GET", "POST"]
+)
+bp.add_url_rule("/tenants/<slug>", "tenant", tenant_views.tenant)
+bp.add_url_rule("/tenants/<slug>/suspend", "suspend", tenant_views.suspend, methods=["POST"])
+bp.add_url_rule("/tenants/<slug>/resume", "resume", tenant_views.resume, methods=["POST"])
+bp.add_url_rule(
+    "/tenants/<slug>/admins", "invite_admin", tenant_views.invite_admin, methods=["POST"]
+)
+bp.add_url_rule(
+    "/tenants/<slug>/console", "open_console", tenant_views.open_console, methods=["POST"]
+)

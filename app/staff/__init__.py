@@ -1,0 +1,1 @@
+"""A utility's staff in `/admin/staff`: invitations by e-mail, roles, deactivation (SPEC §1)."""
