@@ -1,7 +1,9 @@
 """Importing one billing file (SPEC §4): every row checked, then all of it applied or none.
 
 `import_file(tenant, kind, path)` reads the file once: each row is parsed cell by cell and the good
-ones are staged (PostgreSQL: COPY; SQLite: batched inserts); then the whole file is checked against
+ones are staged (PostgreSQL: COPY; SQLite: batched inserts) — or, for the big charges and payments
+files on PostgreSQL, the file itself is COPYed and checked in SQL (`fastpath`), only the rows SQL
+does not accept coming back to the Python parsers; then the whole file is checked against
 the database and merged set-based. Any problem — a bad cell, an unknown account, a repeated row —
 and the savepoint is rolled back: the database is as it was. The caller commits.
 """
@@ -15,7 +17,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from app import clock
-from app.billing.exchange import merge, postgres, sqlite
+from app.billing.exchange import fastpath, merge, postgres, sqlite
 from app.billing.exchange.csvfile import FileProblem, Problem, count_lines, read_layout, read_rows
 from app.billing.exchange.formats import FileFormat, ForeignNumber, file_format
 from app.billing.exchange.values import Invalid
@@ -88,10 +90,25 @@ def import_file(
         savepoint = session.begin_nested()
         try:
             problems = _Problems()
-            with backend.stage_rows(session, spec, layout.header, tenant.id) as write:
-                result.rows, readable = _read(
-                    path, layout, spec, write, problems, progress, expected
+            staged = None
+            if backend is postgres and fastpath.applies(spec):
+                staged = fastpath.stage_file(
+                    session,
+                    spec,
+                    layout,
+                    path,
+                    tenant=tenant,
+                    settlements=settlements,
+                    expected_rows=expected,
+                    parse_row=row_parser(spec, layout.header, problems),
                 )
+            if staged is not None:
+                result.rows, readable = staged, True
+            else:
+                with backend.stage_rows(session, spec, layout.header, tenant.id) as write:
+                    result.rows, readable = _read(
+                        path, layout, spec, write, problems, progress, expected
+                    )
             checked = merge.Checked([])
             if readable:  # a file broken half-way has no whole to check
                 if kind != "accounts":
@@ -136,49 +153,61 @@ def _read(
 ) -> tuple[int, bool]:
     """Parse every row, stage the good ones, collect the problems; (rows read, whether the
     file could be read to its end)."""
-    header = layout.header
-    parsers = [spec.by_name[name].parse for name in header]
-    width, check = len(parsers), spec.check
+    parse_row = row_parser(spec, layout.header, problems)
     rows = 0
     try:
         for line, cells in read_rows(path, layout):
             rows += 1
             if rows % PROGRESS_EVERY == 0 and progress is not None:
                 progress(rows, max(rows, expected))
-            if len(cells) != width:
-                # Spreadsheets like to end rows with a separator or two.
-                if len(cells) > width and not any(cell.strip() for cell in cells[width:]):
-                    cells = cells[:width]
-                else:
-                    problems.add(
-                        Problem(line, None, f"в строке {len(cells)} столбцов, в заголовке {width}")
-                    )
-                    continue
-            try:
-                values = [parse(cell) for parse, cell in zip(parsers, cells, strict=True)]
-            except Invalid:
-                # Name every bad cell of the row, not just the first.
-                for name, parse, cell in zip(header, parsers, cells, strict=True):
-                    try:
-                        parse(cell)
-                    except Invalid as exc:
-                        problems.add(
-                            Problem(line, name, exc.reason),
-                            foreign=isinstance(exc, ForeignNumber),
-                        )
-                continue
-            if check is not None:
-                found = list(check(dict(zip(header, values, strict=True))))
-                if found:
-                    for column, reason in found:
-                        problems.add(Problem(line, column, reason))
-                    continue
-            write(line, values)
+            values = parse_row(line, cells)
+            if values is not None:
+                write(line, values)
     except FileProblem as exc:
         for problem in exc.problems:
             problems.add(problem)
         return rows, False
     return rows, True
+
+
+def row_parser(spec: FileFormat, header, problems: _Problems):
+    """`parse(line, cells)`: the row's values in `header` order, or None with every problem of
+    the row recorded."""
+    parsers = [spec.by_name[name].parse for name in header]
+    width, check = len(parsers), spec.check
+
+    def parse_row(line: int, cells: list[str]) -> list | None:
+        if len(cells) != width:
+            # Spreadsheets like to end rows with a separator or two.
+            if len(cells) > width and not any(cell.strip() for cell in cells[width:]):
+                cells = cells[:width]
+            else:
+                problems.add(
+                    Problem(line, None, f"в строке {len(cells)} столбцов, в заголовке {width}")
+                )
+                return None
+        try:
+            values = [parse(cell) for parse, cell in zip(parsers, cells, strict=True)]
+        except Invalid:
+            # Name every bad cell of the row, not just the first.
+            for name, parse, cell in zip(header, parsers, cells, strict=True):
+                try:
+                    parse(cell)
+                except Invalid as exc:
+                    problems.add(
+                        Problem(line, name, exc.reason),
+                        foreign=isinstance(exc, ForeignNumber),
+                    )
+            return None
+        if check is not None:
+            found = list(check(dict(zip(header, values, strict=True))))
+            if found:
+                for column, reason in found:
+                    problems.add(Problem(line, column, reason))
+                return None
+        return values
+
+    return parse_row
 
 
 def _refused(

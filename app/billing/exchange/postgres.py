@@ -29,11 +29,8 @@ _COPY_TYPES = {
 }
 
 
-@contextmanager
-def stage_rows(
-    session: Session, file_format: FileFormat, header: Sequence[str], tenant_id: int
-) -> Iterator[Callable[[int, list], None]]:
-    """Create the staging table and yield `write(line, values)` (values in `header` order)."""
+def prepare(session: Session, tenant_id: int) -> None:
+    """What an import's transaction needs before it stages anything."""
     # One import per tenant at a time: two files racing on the same rows would each see the
     # other's rows as missing. Held until the transaction ends.
     session.execute(
@@ -43,6 +40,14 @@ def stage_rows(
     # The checks and merges hash the whole file against the tenant's accounts: in memory, not
     # in batches on disk.
     session.execute(text("SET LOCAL work_mem = '64MB'"))
+
+
+@contextmanager
+def stage_rows(
+    session: Session, file_format: FileFormat, header: Sequence[str], tenant_id: int
+) -> Iterator[Callable[[int, list], None]]:
+    """Create the staging table and yield `write(line, values)` (values in `header` order)."""
+    prepare(session, tenant_id)
     columns = ", ".join(f"{c.name} {c.sql_type}" for c in file_format.columns)
     session.execute(
         text(f"CREATE TEMP TABLE {STAGE} (line integer NOT NULL, {columns}) ON COMMIT DROP")
