@@ -2,10 +2,30 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import current_app, g, render_template
 
 from app.jobs import enqueue
 from app.mail.message import new_message_id, unsubscribe_headers
+
+
+@contextmanager
+def mail_request_context(base_url: str) -> Iterator[None]:
+    """A request context on `base_url`, so a job's mail builds absolute links to the resident's
+    host with `url_for(..., _external=True)`.
+
+    Run inside a request (jobs run in-process without Redis), the nested context shares the app
+    context's `g`; its teardown must not end the outer request's tenant scope, so the outer
+    request's token is kept aside until it is over."""
+    outer_token = g.pop("tenant_token", None)
+    try:
+        with current_app.test_request_context(base_url=base_url):
+            yield
+    finally:
+        if outer_token is not None:
+            g.tenant_token = outer_token
 
 
 def render_mail(name: str, **context) -> tuple[str, str]:

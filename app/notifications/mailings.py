@@ -20,7 +20,7 @@ from app.db import utcnow
 from app.extensions import db
 from app.jobs import enqueue, job
 from app.mail.message import new_message_id, send_mail, unsubscribe_headers
-from app.mail.rendering import render_mail
+from app.mail.rendering import mail_request_context, render_mail
 from app.notifications.messages import mailing_content
 from app.notifications.models import Mailing, MailingBatch
 from app.notifications.preferences import (
@@ -111,7 +111,7 @@ def deliver_batch(mailing_id: str, number: int, recipients: list[list[str]], bas
         else None
     )
     emails = sms = 0
-    with current_app.test_request_context(base_url=base_url):
+    with mail_request_context(base_url):
         content = mailing_content(tenant, mailing)
         for resident in residents:
             if accounts is not None and not accounts.get(resident.id):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import current_app, url_for
+from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -13,7 +13,7 @@ from app.accounts.models import Account
 from app.extensions import db
 from app.jobs import enqueue, job
 from app.mail.message import new_message_id, send_mail, unsubscribe_headers
-from app.mail.rendering import render_mail
+from app.mail.rendering import mail_request_context, render_mail
 from app.notifications.preferences import unsubscribe_url, wants_email
 from app.readings.models import Submission
 from app.readings.web.results import contract_label, submission_result
@@ -63,7 +63,7 @@ def send_readings_received(
         number=submission.number,
     )
     # Links must point at the host the resident used: render as if on that host.
-    with current_app.test_request_context(base_url=base_url):
+    with mail_request_context(base_url):
         stop = unsubscribe_url(tenant.id, resident_id, "receipts") if resident_id else None
         text, html = render_mail(
             "readings_received",
