@@ -126,9 +126,9 @@ def load_settings(
             values["DATABASE_URL"] = f"sqlite:///{instance_path / 'vodokabinet.sqlite3'}"
         if not values["MAIL_OUTBOX_DIR"]:
             values["MAIL_OUTBOX_DIR"] = str(instance_path / "outbox")
+        if not values["SMS_OUTBOX_DIR"]:
+            values["SMS_OUTBOX_DIR"] = str(instance_path / "sms-outbox")
         if not values["IMPORT_UPLOAD_DIR"]:
             values["IMPORT_UPLOAD_DIR"] = str(instance_path / "imports")
     values["MAX_CONTENT_LENGTH"] = values["MAX_UPLOAD_MB"] * 1024 * 1024
-        if not values["SMS_OUTBOX_DIR"]:
-            values["SMS_OUTBOX_DIR"] = str(instance_path / "sms-outbox")
     return values
