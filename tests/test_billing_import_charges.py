@@ -14,16 +14,11 @@ from app.billing.exchange.importer import import_file
 from app.billing.models import Charge
 from app.extensions import db
 from app.tenancy.context import tenant_scope
+from tests.support.billing_files import CHARGES, messages, write
 from tests.support.factories import make_account
 
-HEADER = "account_number,period,service,volume,tariff,amount"
+HEADER = CHARGES
 MARCH = date(2026, 3, 1)
-
-
-def write(tmp_path, *lines, name="charges.csv", encoding="utf-8"):
-    path = tmp_path / name
-    path.write_bytes(("\n".join(lines) + "\n").encode(encoding))
-    return path
 
 
 def charges(tenant):
@@ -39,10 +34,6 @@ def charges(tenant):
                 Charge.imported_at,
             ).order_by(Charge.account_id, Charge.period, Charge.service)
         ).all()
-
-
-def messages(result):
-    return [(p.line, p.column, p.reason) for p in result.problems]
 
 
 @pytest.fixture
@@ -204,9 +195,7 @@ def test_a_file_of_another_utilitys_accounts_is_refused(app_context, tenants, tm
     assert charges(angarsk) == []
 
 
-def test_a_number_of_this_format_the_utility_does_not_have_is_not_found(
-    account, angarsk, tmp_path
-):
+def test_a_number_of_this_format_the_utility_does_not_have_is_not_found(account, angarsk, tmp_path):
     path = write(tmp_path, HEADER, "204817,2026-03,cold_water,1,1,1", "999999,2026-03,sewerage,,,1")
 
     result = import_file(angarsk, "charges", path)

@@ -45,25 +45,48 @@ class Layout:
 
 def detect_encoding(path: Path | str) -> str:
     """UTF-8 (with or without BOM) when every byte of the file decodes as UTF-8, else
-    Windows-1251 — unless the text is neither: control characters (UTF-16, a spreadsheet's own
-    binary format) or Cyrillic that only a DOS (866) or KOI8-R file would give. Reads the file
-    a chunk at a time; FileProblem when it is in neither encoding."""
-    try:
-        _scan(path, "utf-8")
-        return "utf-8-sig"
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = _scan(path, "cp1251")
-    except UnicodeDecodeError:  # 0x98 is no character of Windows-1251
-        raise FileProblem(Problem(1, None, ENCODING_PROBLEM)) from None
-    if text.rare * 4 > text.letters or text.lower_upper > text.upper_lower:
+    Windows-1251 — unless the file is neither: control characters (UTF-16, a spreadsheet's own
+    binary format), a byte Windows-1251 does not have, or Cyrillic that only a DOS (866) or
+    KOI8-R file would give. Reads the file once, a chunk at a time; FileProblem when it is in
+    neither encoding."""
+    utf8, is_utf8 = codecs.getincrementaldecoder("utf-8")(), True
+    sample, lines, not_1251 = b"", 1, 0
+    with open(path, "rb") as file:
+        while chunk := file.read(_CHUNK):
+            if chunk.translate(None, _NOT_CONTROL):  # C speed: only control bytes are left
+                where = _CONTROL.search(chunk).start()
+                raise FileProblem(
+                    Problem(lines + chunk.count(b"\n", 0, where), None, ENCODING_PROBLEM)
+                )
+            if not not_1251 and b"\x98" in chunk:
+                not_1251 = lines + chunk.count(b"\n", 0, chunk.index(b"\x98"))
+            lines += chunk.count(b"\n")
+            if is_utf8:
+                try:
+                    utf8.decode(chunk)
+                except UnicodeDecodeError:
+                    is_utf8 = False
+            if len(sample) < _SAMPLE:
+                sample += chunk[: _SAMPLE - len(sample)]
+    if is_utf8:
+        try:
+            utf8.decode(b"", final=True)
+            return "utf-8-sig"
+        except UnicodeDecodeError:
+            pass
+    if not_1251:
+        raise FileProblem(Problem(not_1251, None, ENCODING_PROBLEM))
+    if not _looks_russian(sample.decode("cp1251")):
         raise FileProblem(Problem(1, None, ENCODING_PROBLEM))
     return "cp1251"
 
 
-# No billing CSV holds control characters other than tab and line ends.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# No billing CSV holds control characters other than tab and line ends; in UTF-8 and
+# Windows-1251 alike they are these bytes.
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+_NOT_CONTROL = bytes(byte for byte in range(256) if byte not in _CONTROL_BYTES)
+_CONTROL = re.compile(b"[" + re.escape(_CONTROL_BYTES) + b"]")
+_SAMPLE = 1 << 18  # bytes of Windows-1251 to judge: plenty to tell the encodings apart
 # Signs and non-Russian letters of Windows-1251 (0x80–0xBF) that Russian text hardly uses, but
 # that the letters of a DOS (866) file turn into when read as Windows-1251.
 _COMMON = set("\u00a0«»№—–Ёё“”„‘’…°•§©®·")
@@ -80,35 +103,11 @@ _UPPER_LOWER = re.compile("[А-ЯЁ][а-яё]")
 _LOWER_UPPER = re.compile("[а-яё][А-ЯЁ]")
 
 
-@dataclass
-class _Text:
-    rare: int = 0
-    letters: int = 0
-    upper_lower: int = 0
-    lower_upper: int = 0
-
-
-def _scan(path: Path | str, encoding: str) -> _Text:
-    """Decode the whole file (UnicodeDecodeError when it does not decode); FileProblem at the
-    first control character; for Windows-1251, what its letters look like."""
-    decoder = codecs.getincrementaldecoder(encoding)()
-    found, lines = _Text(), 1
-    with open(path, "rb") as file:
-        while True:
-            chunk = file.read(_CHUNK)
-            text = decoder.decode(chunk, final=not chunk)
-            control = _CONTROL.search(text)
-            if control is not None:
-                line = lines + text.count("\n", 0, control.start())
-                raise FileProblem(Problem(line, None, ENCODING_PROBLEM))
-            lines += text.count("\n")
-            if encoding == "cp1251":
-                found.rare += len(_RARE.findall(text))
-                found.letters += len(_LETTERS.findall(text))
-                found.upper_lower += len(_UPPER_LOWER.findall(text))
-                found.lower_upper += len(_LOWER_UPPER.findall(text))
-            if not chunk:
-                return found
+def _looks_russian(text: str) -> bool:
+    """Whether `text`, read as Windows-1251, is what Russian text in it looks like."""
+    rare, letters = len(_RARE.findall(text)), len(_LETTERS.findall(text))
+    swapped = len(_LOWER_UPPER.findall(text)) > len(_UPPER_LOWER.findall(text))
+    return rare * 4 <= letters and not swapped
 
 
 def read_layout(path: Path | str, file_format: FileFormat) -> Layout:
