@@ -141,7 +141,11 @@ def test_only_admins_may_import(app, app_context, angarsk, role):
     response = client.post(
         "/admin/exchange/imports",
         base_url=base("angarsk"),
-        data={"csrf_token": csrf_token(page), "kind": "charges", "file": (io.BytesIO(b"x"), "c.csv")},
+        data={
+            "csrf_token": csrf_token(page),
+            "kind": "charges",
+            "file": (io.BytesIO(b"x"), "c.csv"),
+        },
         content_type="multipart/form-data",
     )
 
@@ -149,9 +153,7 @@ def test_only_admins_may_import(app, app_context, angarsk, role):
     assert runs(angarsk) == []
 
 
-@pytest.mark.parametrize(
-    "path", ["/admin/exchange", "/admin/exchange/readings.csv?period=2026-03"]
-)
+@pytest.mark.parametrize("path", ["/admin/exchange", "/admin/exchange/readings.csv?period=2026-03"])
 def test_residents_and_strangers_are_sent_to_the_staff_login(client, app_context, path):
     response = client.get(path, base_url=base("angarsk"))
     assert response.status_code == 302 and "/admin/login" in response.headers["Location"]
@@ -165,7 +167,10 @@ def test_staff_of_another_utility_get_404_for_its_imports(app, app_context, tena
     (run,) = runs(angarsk)
     stranger = staff_client(app, moscow)
 
-    for path in (f"/admin/exchange/imports/{run.id}", f"/admin/exchange/imports/{run.id}/errors.csv"):
+    for path in (
+        f"/admin/exchange/imports/{run.id}",
+        f"/admin/exchange/imports/{run.id}/errors.csv",
+    ):
         assert stranger.get(path, base_url=base("moscow")).status_code == 404
     assert "charges.csv" not in text(stranger.get("/admin/exchange", base_url=base("moscow")))
 
@@ -185,7 +190,14 @@ def test_staff_download_the_readings_of_a_period(app, app_context, angarsk):
     assert lines[0] == "account_number,meter_serial,service,zone,period,value,submitted_at,channel"
     serial = account.meters[0].serial
     assert [line.split(",")[:6] for line in lines[1:]] == [
-        ["204817", serial, account.meters[0].service, "1", "2026-03", "123.450"[: 4 + angarsk.config.readings.decimals].rstrip(".")]
+        [
+            "204817",
+            serial,
+            account.meters[0].service,
+            "1",
+            "2026-03",
+            "123.450"[: 4 + angarsk.config.readings.decimals].rstrip("."),
+        ]
     ]
 
 
@@ -194,3 +206,24 @@ def test_a_bad_export_period_is_named_at_the_field(app, app_context, angarsk):
     response = client.get("/admin/exchange/readings.csv?period=2026-13", base_url=base("angarsk"))
     assert response.status_code == 400
     assert "месяца 13 нет" in text(response)
+
+
+def test_imported_accounts_are_found_by_surname_and_address_in_the_console(
+    app, app_context, angarsk
+):
+    client = staff_client(app, angarsk)
+    header = (
+        "account_number,settlement,owner_surname,owner_full_name,address,kind,private_house,"
+        "common_house_meter,email,phone"
+    )
+    row = '301122,,ЁЛКИН,Ёлкин Пётр Ильич,"г. Ангарск, ул. Ленина, д. 1",individual,0,0,,'
+    upload(app, client, angarsk, f"{header}\n{row}\n".encode(), kind="accounts")
+    renamed = row.replace("ЁЛКИН", "Щукин").replace("Ленина", "Мира")
+    upload(app, client, angarsk, f"{header}\n{renamed}\n".encode(), kind="accounts")
+
+    found = text(client.get("/admin/accounts?by=surname&q=щукин", base_url=base("angarsk")))
+    by_address = text(client.get("/admin/accounts?by=address&q=мира", base_url=base("angarsk")))
+    old_name = text(client.get("/admin/accounts?by=surname&q=елкин", base_url=base("angarsk")))
+
+    assert "301122" in found and "301122" in by_address
+    assert "301122" not in old_name

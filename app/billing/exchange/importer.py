@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from app import clock
+from app.accounts.models import fill_folded_columns
 from app.billing.exchange import fastpath, merge, postgres, sqlite
 from app.billing.exchange.csvfile import FileProblem, Problem, count_lines, read_layout, read_rows
 from app.billing.exchange.formats import FileFormat, ForeignNumber, file_format
@@ -134,6 +135,8 @@ def import_file(
                 now=now,
                 today=now.astimezone(tenant.time_zone).date(),
             )
+            if kind == "accounts":
+                fill_folded_columns(session)
             backend.drop_staging(session)
             savepoint.commit()
         except BaseException:

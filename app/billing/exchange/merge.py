@@ -190,6 +190,8 @@ def apply(
 
 
 def _accounts(d: Dialect) -> dict[str, str]:
+    # The folded surname and address (the staff search's) are Python's fold(): left NULL here
+    # and filled by `fill_folded_columns` after the merge.
     fields = (
         ("owner_surname", "owner_surname"),
         ("owner_full_name", "owner_full_name"),
@@ -202,7 +204,8 @@ def _accounts(d: Dialect) -> dict[str, str]:
     )
     return {
         "update": f"""
-            UPDATE accounts SET {", ".join(f"{c} = r.{s}" for c, s in fields)}, updated_at = :now
+            UPDATE accounts SET {", ".join(f"{c} = r.{s}" for c, s in fields)}, updated_at = :now,
+                   owner_surname_folded = NULL, address_folded = NULL
             FROM {STAGE} r
             WHERE accounts.tenant_id = :tenant AND accounts.settlement_id = r.settlement
               AND accounts.number = r.account_number
