@@ -2,6 +2,7 @@
 
 from flask import Blueprint
 
+from app.admin import jobs_views
 from app.admin.exchange import views as exchange_views
 from app.admin import lookup_views, notices_views, office_views, readings_views, views
 from app.admin.accounts import views as account_views
@@ -121,3 +122,8 @@ bp.add_url_rule(
 )
 # An operator's one-time pass from /platform (see app.platform.visits).
 bp.add_url_rule("/operator-entry", "operator_entry", visit_views.operator_entry)
+
+# Background jobs of this tenant: list, one job, «Повторить» (admins).
+bp.add_url_rule("/jobs", view_func=jobs_views.jobs)
+bp.add_url_rule("/jobs/<uuid:job_id>", view_func=jobs_views.job_detail)
+bp.add_url_rule("/jobs/<uuid:job_id>/retry", view_func=jobs_views.retry_job, methods=["POST"])

@@ -2,6 +2,7 @@
 
 from flask import Blueprint
 
+from app.platform import jobs_views
 from app.admin.console import login_attempt_key
 from app.auth.throttling import address_key
 from app.extensions import limiter
@@ -44,3 +45,8 @@ bp.add_url_rule(
 bp.add_url_rule(
     "/tenants/<slug>/console", "open_console", tenant_views.open_console, methods=["POST"]
 )
+
+# Background jobs of every tenant and of the platform: list, one job, «Повторить».
+bp.add_url_rule("/jobs", view_func=jobs_views.jobs)
+bp.add_url_rule("/jobs/<uuid:job_id>", view_func=jobs_views.job_detail)
+bp.add_url_rule("/jobs/<uuid:job_id>/retry", view_func=jobs_views.retry_job, methods=["POST"])
