@@ -227,3 +227,17 @@ def test_imported_accounts_are_found_by_surname_and_address_in_the_console(
 
     assert "301122" in found and "301122" in by_address
     assert "301122" not in old_name
+
+
+def test_the_uploader_is_mailed_the_outcome_with_a_link(app, app_context, angarsk, outbox):
+    make_account(angarsk, number="204817")
+    client = staff_client(app, angarsk)
+
+    upload(app, client, angarsk, f"{HEADER}\n204817,2026-13,cold_water,1,1,1\n".encode())
+
+    (mail,) = [m for m in outbox() if m["To"] == "exchange-admin@example.com"]
+    assert mail["Subject"] == "Файл «charges.csv» не принят"
+    body = mail.get_body(("plain",)).get_content()
+    assert "Строка 2, period: месяца 13 нет" in body
+    (run,) = runs(angarsk)
+    assert f"http://angarsk.localhost/admin/exchange/imports/{run.id}" in body

@@ -59,6 +59,7 @@ def upload():
         path,
         form.file.data.filename or "file.csv",
         current_user.id,
+        base_url=request.host_url,
     )
     return redirect(url_for("admin.import_run", run_id=run.id))
 

@@ -19,11 +19,13 @@ def start_import(
     path: Path | str,
     filename: str,
     created_by_id: uuid.UUID | None,
+    base_url: str | None = None,
 ) -> ImportRun:
     """Record an ImportRun for the uploaded file at `path` and queue its import (queue "low").
 
     Commits the session before queueing, unlike other services: a worker must find the run the
-    moment it takes the job; and after it, so an import that ran in-process (no Redis: right here,
+    moment it takes the job; `base_url` (the console's host) lets the job mail the outcome to
+    its author; and after it, so an import that ran in-process (no Redis: right here,
     before this returns) is kept. The job deletes the file when it is done with it.
     """
     if kind not in IMPORT_KINDS:
@@ -38,7 +40,12 @@ def start_import(
         db.session.add(run)
         db.session.commit()
         enqueue(
-            "billing.import", tenant_id=tenant.id, queue="low", run_id=str(run.id), path=str(path)
+            "billing.import",
+            tenant_id=tenant.id,
+            queue="low",
+            run_id=str(run.id),
+            path=str(path),
+            base_url=base_url,
         )
         # The job itself when it ran in-process, or its outbox row.
         db.session.commit()

@@ -6,15 +6,18 @@ import logging
 import uuid
 from pathlib import Path
 
-from flask import current_app
+from flask import current_app, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from app import clock
+from app.auth.models import StaffUser
 from app.billing.exchange.importer import ImportResult, import_file
 from app.billing.models import ImportRun
 from app.extensions import db
 from app.jobs import job
+from app.mail.rendering import mail_request_context, send_templated_mail
 from app.tenancy.context import get_current_tenant
 
 logger = logging.getLogger(__name__)
@@ -23,7 +26,7 @@ FAILED = "Импорт прерван из-за внутренней ошибк�
 
 
 @job("billing.import")
-def import_billing_file(run_id: str, path: str) -> str:
+def import_billing_file(run_id: str, path: str, base_url: str | None = None) -> str:
     """Import the uploaded file at `path` for the ImportRun `run_id` in the job's tenant; record
     the outcome on the run and delete the file. Returns the run's final status."""
     tenant = get_current_tenant()
@@ -43,7 +46,30 @@ def import_billing_file(run_id: str, path: str) -> str:
         Path(path).unlink(missing_ok=True)
     record_outcome(run, result, started_at=started_at)
     db.session.flush()
+    if base_url:
+        tell_author(run, base_url)
     return run.status
+
+
+def tell_author(run: ImportRun, base_url: str) -> None:
+    """Mail the outcome to the staff member who uploaded the file (links to the run's page)."""
+    author = db.session.scalar(select(StaffUser).where(StaffUser.id == run.created_by_id))
+    if author is None or not author.email:
+        return
+    with mail_request_context(base_url):
+        subject = (
+            _("Файл «%(name)s» импортирован", name=run.filename)
+            if run.status == "done"
+            else _("Файл «%(name)s» не принят", name=run.filename)
+        )
+        send_templated_mail(
+            author.email,
+            subject,
+            "billing_import_result",
+            queue="default",
+            run=run,
+            link=url_for("admin.import_run", run_id=run.id, _external=True),
+        )
 
 
 def record_outcome(run: ImportRun, result: ImportResult | None, *, started_at=None) -> None:
