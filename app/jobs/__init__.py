@@ -23,5 +23,7 @@ def register_jobs(app: Flask) -> None:
     from app.billing.exchange import tasks as billing_tasks  # noqa: F401
     from app.jobs import housekeeping  # noqa: F401
     from app.mail import tasks  # noqa: F401
+    from app.notifications import mailings, reminders  # noqa: F401
     from app.readings.web import mailing as readings_mailing  # noqa: F401
     from app.registration import tasks as registration_tasks  # noqa: F401
+    from app.sms import tasks as sms_tasks  # noqa: F401

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from app import clock
 from app.extensions import db
 from app.jobs import job
+from app.jobs.periodic import periodic
 from app.notifications.mailings import public_base_url, start_mailing
 from app.notifications.models import Mailing
 from app.readings.windows import ReadingWindow, window_at
@@ -100,3 +101,7 @@ def reminders_tick(now: str | None = None) -> list[str]:
                     start_mailing(mailing, public_base_url(tenant))
                     started.append(f"{tenant.slug}:{kind}:{window.period_label}")
     return started
+
+
+# The scheduler process enqueues the tick every minute (with `now`, as no tenant).
+periodic("notifications.reminders_tick", every_minutes=1)

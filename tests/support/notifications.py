@@ -16,8 +16,10 @@ from tests.support.outbox import deliver_queued_jobs
 
 
 def tick(now: str) -> None:
-    """The scheduler's minute: run the reminder tick for `now` (ISO UTC) as no tenant."""
+    """The scheduler's minute: queue the reminder tick for `now` (ISO UTC) as no tenant; the
+    commit hands it on (run in-process without Redis; the outbox fixture runs RQ's jobs)."""
     enqueue("notifications.reminders_tick", tenant_id=None, now=now)
+    db.session.commit()
 
 
 def sms_outbox(app) -> list[dict]:
