@@ -230,3 +230,25 @@ def test_a_bad_row_at_the_end_of_a_long_file_leaves_the_database_unchanged(
     assert result.rows == rows
     assert charges(angarsk) == before
     assert seconds < 30, f"{rows} rows took {seconds:.1f} s"
+
+
+def test_a_service_another_company_bills_has_no_charges(app_context, tenants, tmp_path):
+    novosibirsk = tenants["novosibirsk"]  # hot water: readings collected, billed by others
+    make_account(novosibirsk, number="01-1234567")
+    path = write(
+        tmp_path,
+        HEADER,
+        "01-1234567,2026-03,cold_water,1,1,1",
+        "01-1234567,2026-03,hot_water,1,1,1",
+    )
+
+    result = import_file(novosibirsk, "charges", path)
+
+    assert messages(result) == [
+        (
+            3,
+            "service",
+            "услугу «hot_water» этот водоканал не начисляет: её начисляет другая организация",
+        )
+    ]
+    assert charges(novosibirsk) == []

@@ -137,7 +137,8 @@ def stage_file(
     does not fit the file (nothing is left behind then)."""
     header = layout.header
     pattern = tenant.account_numbers.pattern
-    services = [service.code for service in tenant.config.services]
+    # Charges only name services the tenant bills (formats.billed_service); others go to Python.
+    services = [service.code for service in tenant.config.services if service.billed]
     postgres.prepare(session, tenant.id)
     savepoint = session.begin_nested()
     try:

@@ -114,7 +114,7 @@ def file_format(
             (
                 number,
                 Column("period", values.cached(values.period), "date"),
-                Column("service", values.choice(services, "код услуги"), "text"),
+                Column("service", billed_service(tenant), "text"),
                 Column("volume", values.optional(values.thousandths("объём")), "bigint"),
                 Column(
                     "tariff",
@@ -181,6 +181,25 @@ def account_number(tenant: TenantSnapshot, *, existing: bool) -> Parser:
                 f"{prefix}номер «{value}» не в формате лицевых счетов этого водоканала{example}"
             ) from None
         raise Invalid(f"{prefix}номер «{value}» записан не в каноническом виде: {expected}")
+
+    return parse
+
+
+def billed_service(tenant: TenantSnapshot) -> Parser:
+    """A service the tenant bills: one it only collects readings for (`billed: false`, e.g. hot
+    water another company charges) has no charges here."""
+    billed = values.choice(
+        [service.code for service in tenant.config.services if service.billed], "код услуги"
+    )
+    others = {service.code for service in tenant.config.services if not service.billed}
+
+    def parse(raw: str) -> str:
+        if raw.strip() in others:
+            raise Invalid(
+                f"услугу «{raw.strip()}» этот водоканал не начисляет: её начисляет другая "
+                "организация"
+            )
+        return billed(raw)
 
     return parse
 
