@@ -59,6 +59,23 @@ def test_payments_are_stored_in_kopecks(account, angarsk, tmp_path):
     ]
 
 
+@pytest.mark.parametrize(("encoding", "delimiter"), [("utf-8-sig", ","), ("cp1251", ";")])
+def test_a_spreadsheets_file_with_russian_channels_is_read(
+    account, angarsk, tmp_path, encoding, delimiter
+):
+    rows = [PAYMENTS, "204817,2026-03-05,1500,Почта России", "204817,2026-03-06,20.5,Сбербанк"]
+    path = tmp_path / "payments.csv"
+    path.write_bytes("\r\n".join(row.replace(",", delimiter) for row in rows).encode(encoding))
+
+    result = import_file(angarsk, "payments", path)
+
+    assert result.ok, messages(result)
+    assert payments(angarsk) == [
+        (MARCH_5, 150_000, "Почта России"),
+        (date(2026, 3, 6), 2_050, "Сбербанк"),
+    ]
+
+
 def test_two_equal_payments_on_one_day_stay_two_and_the_same_file_adds_none(
     account, angarsk, tmp_path, monkeypatch
 ):
