@@ -11,15 +11,20 @@ import pytest
 from rq.job import Job, JobStatus
 
 from app.extensions import db
-from app.jobs import QUEUES, UnknownJob, enqueue, job, register_jobs
+from app.jobs import UnknownJob, enqueue, job, register_jobs
 from app.jobs.cli import jobs_cli
 from app.jobs.models import PlatformJob
 from app.jobs.queue import SERIALIZER, redis_connection, rq_queue
 from app.jobs.registry import get_handler
 from app.mail.tasks import send_mail_job
 from app.tenancy.context import get_current_tenant, tenant_scope
-from tests.conftest import make_test_app
-from tests.support.outbox import outbox_dir, read_outbox
+from tests.support.outbox import (
+    inline_jobs_app,
+    outbox_dir,
+    read_outbox,
+    redis_jobs_app,
+    run_worker,
+)
 
 
 @job("tests.record_tenant")
@@ -50,10 +55,7 @@ def recorded(path: Path, *, with_pid: bool = False) -> list[dict]:
 @pytest.fixture
 def inline_app(test_database, tmp_path):
     """An app without Redis: jobs run in-process (the embedded default, SPEC §6)."""
-    app = make_test_app(test_database, tmp_path, REDIS_URL=None)
-    with app.app_context():
-        app.extensions["tenant_cache"].directory()
-        db.session.remove()  # no transaction open: an enqueue() commits its job on its own
+    with inline_jobs_app(test_database, tmp_path) as app:
         yield app
 
 
@@ -149,42 +151,11 @@ needs_redis = pytest.mark.skipif(
 @pytest.fixture
 def rq_app(test_database, tmp_path):
     """An app queueing to Redis under a prefix of its own, removed again after the test."""
-    prefix = f"vktest-jobs-{uuid.uuid4().hex[:8]}"
-    app = make_test_app(
-        test_database, tmp_path, REDIS_URL=os.environ["REDIS_URL"], REDIS_PREFIX=prefix
-    )
-    with app.app_context():
-        # Warm the tenant cache here, so forked work horses inherit it instead of reading the
-        # database through the test's (shared, uncommitted) connection.
-        app.extensions["tenant_cache"].directory()
-        db.session.remove()
+    with redis_jobs_app(test_database, tmp_path) as app:
         yield app
-        _delete_queues(prefix)
 
 
-def _delete_queues(prefix: str) -> None:
-    connection = redis_connection()
-    for name in QUEUES:
-        queue = rq_queue(name)
-        registries = (
-            queue.failed_job_registry,
-            queue.finished_job_registry,
-            queue.started_job_registry,
-        )
-        job_ids = {*queue.get_job_ids(), *(i for r in registries for i in r.get_job_ids())}
-        for job_id in job_ids:
-            Job.fetch(job_id, connection=connection, serializer=SERIALIZER).delete()
-        queue.delete(delete_jobs=True)
-    for key in connection.scan_iter(match=f"*{prefix}*"):
-        connection.delete(key)
-
-
-def _run_worker(app, *args: str):
-    # A fresh app context: a forked horse must not commit the session the test itself holds.
-    with app.app_context():
-        result = app.test_cli_runner().invoke(jobs_cli, ["worker", "--burst", *args])
-    assert result.exit_code == 0, result.output
-    return result
+_run_worker = run_worker
 
 
 @needs_redis

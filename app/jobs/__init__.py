@@ -2,8 +2,8 @@
 
 Jobs go through a transactional outbox (`outbox.py`): a row in the caller's transaction, handed on
 after the commit. With REDIS_URL set, RQ workers (`flask --app wsgi jobs worker`) run them; without
-it they run in-process, so the embedded default needs no Redis. `periodic()` jobs and the relay
-run in `flask --app wsgi jobs scheduler`.
+it they run in-process, so the embedded default needs no Redis. Periodic jobs
+(`app.jobs.periodic.periodic()`) and the relay run in `flask --app wsgi jobs scheduler`.
 """
 
 from __future__ import annotations
@@ -11,11 +11,10 @@ from __future__ import annotations
 from flask import Flask
 
 from app.jobs.outbox import QueuedJob, enqueue
-from app.jobs.periodic import periodic
 from app.jobs.policy import QUEUES
 from app.jobs.registry import UnknownJob, job
 
-__all__ = ["QUEUES", "QueuedJob", "UnknownJob", "enqueue", "job", "periodic", "register_jobs"]
+__all__ = ["QUEUES", "QueuedJob", "UnknownJob", "enqueue", "job", "register_jobs"]
 
 
 def register_jobs(app: Flask) -> None:

@@ -128,8 +128,9 @@ def _insert(job_id, tenant_id, name, queue, unique_key, kwargs) -> bool:
         return True
     dialect = db.session.get_bind().dialect.name
     insert_into = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    result = db.session.execute(insert_into(table).values(**values).on_conflict_do_nothing())
-    return result.rowcount == 1
+    statement = insert_into(table).values(**values).on_conflict_do_nothing()
+    # RETURNING rather than rowcount, which some drivers do not report for this statement.
+    return db.session.execute(statement.returning(table.c.id)).first() is not None
 
 
 def remember(ref: JobRef, handle: QueuedJob | None = None) -> None:

@@ -107,9 +107,10 @@ def claim(job_id: str) -> Claimed | None:
             lease_until=now + policy.lease(row.queue),
             finished_at=None,
         )
+        .returning(model.id)
         .execution_options(synchronize_session=False)
-    )
-    if taken.rowcount != 1:  # another worker was faster
+    ).first()
+    if taken is None:  # another worker was faster
         db.session.rollback()
         return None
     db.session.commit()
