@@ -80,14 +80,19 @@ def test_three_charges_of_ten_kopecks_sum_to_exactly_thirty(account, angarsk, tm
 
 
 def test_importing_the_same_file_twice_changes_nothing(account, angarsk, tmp_path, monkeypatch):
-    path = write(tmp_path, HEADER, "204817,2026-03,cold_water,4.402,51.23,225.51")
-    assert import_file(angarsk, "charges", path).inserted == 1
+    path = write(
+        tmp_path,
+        HEADER,
+        "204817,2026-03,cold_water,4.402,51.23,225.51",
+        "204817,2026-03,sewerage,,,-12.5",  # empty cells compare equal to the stored NULLs
+    )
+    assert import_file(angarsk, "charges", path).inserted == 2
     before = charges(angarsk)
     monkeypatch.setattr(clock, "now", lambda: datetime(2026, 4, 2, 9, 0, tzinfo=UTC))
 
     again = import_file(angarsk, "charges", path)
 
-    assert (again.inserted, again.updated, again.unchanged) == (0, 0, 1)
+    assert (again.inserted, again.updated, again.unchanged) == (0, 0, 2)
     assert charges(angarsk) == before  # not even imported_at moves
 
 
