@@ -283,3 +283,19 @@ def test_a_worker_killed_mid_job_is_retried(rq_app, tmp_path):
         with tenant_scope(angarsk):
             db.session.execute(delete(TenantJob).where(TenantJob.id == uuid.UUID(queued.id)))
             db.session.commit()
+
+
+def test_the_scheduler_and_relay_commands(inline_app, moment, only_test_periodic, tmp_path):
+    from app.jobs.cli import jobs_cli
+
+    runner = inline_app.test_cli_runner()
+    result = runner.invoke(jobs_cli, ["scheduler", "--ticks", "2", "--interval", "0"])
+    assert result.exit_code == 0, result.output
+    assert len(platform_rows("tests.outbox.minute")) == 6  # two ticks, one set of minutes
+
+    moment[0] += timedelta(minutes=10)
+    enqueue("tests.fail", reason="ещё раз")
+    moment[0] += timedelta(minutes=1)
+    result = runner.invoke(jobs_cli, ["relay"])
+    assert result.exit_code == 0, result.output
+    assert "handed on: 1" in result.output
