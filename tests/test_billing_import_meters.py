@@ -14,6 +14,7 @@ from app.billing.exchange.importer import import_file
 from app.billing.exchange.merge import AMBIGUOUS
 from app.extensions import db
 from app.tenancy.context import tenant_scope
+from app.tenancy.models import Settlement
 from tests.support.billing_files import METERS, later, messages, table, write
 from tests.support.factories import make_account
 
@@ -182,12 +183,16 @@ def test_with_several_settlements_the_row_names_the_settlement(cheboksary, tmp_p
     assert result.ok, messages(result)
     with tenant_scope(cheboksary):
         placed = db.session.execute(
-            select(Meter.serial, Account.number, Account.settlement_id)
+            select(Meter.serial, Account.number, Settlement.code)
             .join(Account, Account.id == Meter.account_id)
+            .join(Settlement, Settlement.id == Account.settlement_id)
             .order_by(Meter.serial)
         ).all()
-    settlement = {row.serial: row.settlement_id for row in placed}
-    assert settlement["C-1"] != settlement["K-1"] == settlement["K-2"]
+    assert placed == [
+        ("C-1", "104512367", "cheboksary"),
+        ("K-1", "104512367", "kugesi"),
+        ("K-2", "104500001", "kugesi"),
+    ]
 
 
 def test_a_missing_or_unknown_settlement_is_named(cheboksary, tmp_path):

@@ -9,10 +9,13 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from app.accounts.models import Account
 from app.billing.exchange.importer import import_file
+from app.billing.exchange.merge import AMBIGUOUS
 from app.billing.models import Payment
 from app.extensions import db
 from app.tenancy.context import tenant_scope
+from app.tenancy.models import Settlement
 from tests.support.billing_files import PAYMENTS, later, messages, table, write
 from tests.support.factories import add_payment, make_account
 
@@ -189,3 +192,44 @@ def test_a_few_unknown_accounts_are_just_errors(account, angarsk, tmp_path):
 
     assert messages(result) == [(4, "account_number", "лицевой счёт не найден")]
     assert "другого водоканала" not in result.message
+
+
+def test_with_several_settlements_the_row_names_the_settlement(app_context, tenants, tmp_path):
+    cheboksary = tenants["cheboksary"]
+    for code in ("cheboksary", "kugesi"):
+        make_account(cheboksary, number="104512367", settlement_code=code)
+    header = PAYMENTS + ",settlement"
+
+    refused = import_file(
+        cheboksary,
+        "payments",
+        write(tmp_path, header, "104512367,2026-03-05,1,card,", "104512367,2026-03-05,1,card,x"),
+    )
+    result = import_file(
+        cheboksary,
+        "payments",
+        write(
+            tmp_path,
+            header,
+            "104512367,2026-03-05,100,card,cheboksary",
+            "104512367,2026-03-05,200,card,kugesi",
+        ),
+    )
+
+    assert messages(refused) == [
+        (2, "account_number", AMBIGUOUS),
+        (
+            3,
+            "settlement",
+            "населённый пункт «x» неизвестен: ожидается cheboksary, novocheboksarsk, kugesi",
+        ),
+    ]
+    assert result.ok, messages(result)
+    with tenant_scope(cheboksary):
+        placed = db.session.execute(
+            select(Settlement.code, Payment.amount_kopecks)
+            .join(Account, Account.id == Payment.account_id)
+            .join(Settlement, Settlement.id == Account.settlement_id)
+            .order_by(Settlement.code)
+        ).all()
+    assert placed == [("cheboksary", 10_000), ("kugesi", 20_000)]
