@@ -179,3 +179,18 @@ def test_a_windows_1251_file_with_semicolons_takes_the_fast_path(
         assert db.session.execute(select(Payment.amount_kopecks, Payment.channel)).all() == [
             (120050, "Почта России")
         ]
+
+
+@pytest.mark.parametrize("decimals", [0, 1, 2, 3])
+def test_the_servers_reading_values_round_as_the_cabinet_shows_them(app_context, decimals):
+    from sqlalchemy import text
+
+    from app.billing.exchange.export_copy import _value_sql
+    from app.billing.exchange.exports import value_formatter
+
+    values = (0, 5, 15, 25, 999, 1_000, 1_005, 1_050, 1_500, 2_500, 123_456, 99_999_999_999)
+    rows = ", ".join(f"({value})" for value in values)
+    found = db.session.execute(
+        text(f"SELECT {_value_sql(decimals)} FROM (VALUES {rows}) r(value_milli)")
+    ).scalars()
+    assert list(found) == [value_formatter(decimals)(value) for value in values]
