@@ -204,3 +204,31 @@ def test_smtp_refusal_reaches_the_caller(test_database, tmp_path, smtp_server):
     with app.app_context(), pytest.raises(smtplib.SMTPAuthenticationError):
         send_mail("resident@example.ru", SUBJECT, TEXT)
     assert not smtp_server.envelopes
+
+
+LONG_SUBJECT = (
+    "Водоканал: приём показаний приборов учёта заканчивается 25 ноября — успейте передать"
+)
+LONG_LINK = "<http://cheboksary.localhost/unsubscribe/" + "W" * 120 + ">"
+
+
+def test_long_headers_are_folded_once_and_read_back_whole(test_database, tmp_path, smtp_server):
+    app = _smtp_app(test_database, tmp_path, smtp_server)
+    note = " ".join(["Примечание"] * 12)
+    headers = {"List-Unsubscribe": LONG_LINK, "X-Note": note}
+    with app.app_context():
+        send_mail("resident@example.ru", LONG_SUBJECT, TEXT, HTML, headers=headers)
+    app.config["MAIL_BACKEND"] = "outbox"
+    with app.app_context():
+        send_mail("resident@example.ru", LONG_SUBJECT, TEXT, HTML, headers=headers)
+        [written] = read_outbox(app)
+
+    [envelope] = smtp_server.envelopes
+    over_smtp = message_from_bytes(envelope.original_content, policy=policy.default)
+    for message in (over_smtp, written):
+        assert message["Subject"] == LONG_SUBJECT
+        assert message["List-Unsubscribe"] == LONG_LINK
+        assert message["X-Note"] == note
+    raw = envelope.original_content.split(b"\r\n\r\n", 1)[0]
+    assert all(len(line) <= 998 for line in raw.split(b"\r\n"))
+    assert b"\n" not in raw.replace(b"\r\n", b"")  # SMTP lines end in CRLF only

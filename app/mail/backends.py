@@ -7,14 +7,14 @@ import ssl
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from email.message import EmailMessage
+from email.message import Message
 from pathlib import Path
 from typing import Any
 
-Backend = Callable[[EmailMessage, Mapping[str, Any]], None]
+Backend = Callable[[Message, Mapping[str, Any]], None]
 
 
-def deliver_to_outbox(message: EmailMessage, config: Mapping[str, Any]) -> None:
+def deliver_to_outbox(message: Message, config: Mapping[str, Any]) -> None:
     """Write the message as `<UTC time>-<uuid>.eml` into MAIL_OUTBOX_DIR."""
     outbox = Path(config["MAIL_OUTBOX_DIR"])
     outbox.mkdir(parents=True, exist_ok=True)
@@ -27,7 +27,7 @@ def deliver_to_outbox(message: EmailMessage, config: Mapping[str, Any]) -> None:
     partial.replace(path)
 
 
-def deliver_by_smtp(message: EmailMessage, config: Mapping[str, Any]) -> None:
+def deliver_by_smtp(message: Message, config: Mapping[str, Any]) -> None:
     """Send the message through MAIL_SERVER (SMTP_SSL, or STARTTLS when MAIL_USE_TLS)."""
     host, port, timeout = config["MAIL_SERVER"], config["MAIL_PORT"], config["MAIL_TIMEOUT"]
     if config["MAIL_USE_SSL"]:

@@ -4,14 +4,31 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from email.headerregistry import Address
-from email.message import EmailMessage
-from email.utils import formatdate, make_msgid, parseaddr
+from email.header import Header
+from email.message import Message
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.policy import Compat32
+from email.utils import formataddr, formatdate, make_msgid, parseaddr
 
 from flask import current_app
 
 from app.mail.backends import get_backend
 from app.tenancy.context import get_current_tenant
+
+
+class _Prefolded(Compat32):
+    """Headers are folded when they are set (`_header`: RFC 2047 words at 76 characters); the
+    generator writes them as they are. Folding them again would start a long one on an empty line
+    that readers keep as a space, and costs more than the rest of a mass mail's message."""
+
+    def _fold(self, name, value, sanitize):
+        if isinstance(value, str) and value.isascii():
+            return f"{name}: {self.linesep.join(value.split(chr(10)))}{self.linesep}"
+        return super()._fold(name, value, sanitize)
+
+
+_POLICY = _Prefolded(max_line_length=0)
 
 
 def send_mail(
@@ -41,33 +58,47 @@ def build_message(
     reply_to: str | None = None,
     headers: Mapping[str, str] | None = None,
     message_id: str | None = None,
-) -> EmailMessage:
-    """A UTF-8 message from the platform sender, signed with the current tenant's short name.
+) -> Message:
+    """A UTF-8 message from the platform sender, signed with the current tenant's short name:
+    plain text, or plain text and HTML as multipart/alternative.
 
     A queued mail gets its `message_id` when it is queued, so a job delivered twice sends the
-    same message twice, which receivers recognise, rather than two different ones."""
-    sender = sender_address()
-    message = EmailMessage()
-    message["From"] = sender
+    same message twice, which receivers recognise, rather than two different ones.
+
+    Built with the MIME classes and RFC 2047 headers of the legacy API: several times faster
+    than `EmailMessage`, whose header folding dominated a reminder to 100,000 residents."""
+    display_name, addr_spec = sender_address()
+    if html is None:
+        message = MIMEText(text, "plain", "utf-8", policy=_POLICY)
+    else:
+        message = MIMEMultipart("alternative", policy=_POLICY)
+        message.attach(MIMEText(text, "plain", "utf-8", policy=_POLICY))
+        message.attach(MIMEText(html, "html", "utf-8", policy=_POLICY))
+    message["From"] = formataddr((display_name, addr_spec), charset="utf-8")
     message["To"] = to if isinstance(to, str) else ", ".join(to)
-    message["Subject"] = subject
+    message["Subject"] = _header("Subject", subject)
     message["Date"] = formatdate(localtime=False, usegmt=True)
-    message["Message-ID"] = message_id or make_msgid(domain=sender.domain or None)
+    message["Message-ID"] = message_id or make_msgid(domain=_domain(addr_spec))
     reply_to = reply_to or _tenant_contact_email()
     if reply_to:
         message["Reply-To"] = reply_to
     for name, value in (headers or {}).items():
-        message[name] = value
-    message.set_content(text, charset="utf-8")
-    if html is not None:
-        message.add_alternative(html, subtype="html", charset="utf-8")
+        message[name] = _header(name, value)
     return message
+
+
+def _header(name: str, value: str) -> str:
+    return value if value.isascii() else Header(value, "utf-8", header_name=name).encode()
+
+
+def _domain(addr_spec: str) -> str | None:
+    return addr_spec.rpartition("@")[2] or None
 
 
 def new_message_id(key: str | None = None) -> str:
     """A Message-ID on the sender's domain: random, or derived from `key` (the same key, the same
     id, whenever and wherever it is computed)."""
-    domain = sender_address().domain or None
+    domain = _domain(sender_address()[1])
     if key is None:
         return make_msgid(domain=domain)
     digest = hashlib.sha256(key.encode()).hexdigest()[:32]
@@ -82,13 +113,14 @@ def unsubscribe_headers(url: str) -> dict[str, str]:
     return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
-def sender_address() -> Address:
-    """MAIL_DEFAULT_SENDER, shown as the tenant's short name when a tenant is in scope."""
+def sender_address() -> tuple[str, str]:
+    """(display name, address): MAIL_DEFAULT_SENDER, shown as the tenant's short name when a
+    tenant is in scope."""
     display_name, addr_spec = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])
     tenant = get_current_tenant()
     if tenant is not None:
         display_name = tenant.config.short_name
-    return Address(display_name=display_name, addr_spec=addr_spec)
+    return display_name, addr_spec
 
 
 def _tenant_contact_email() -> str | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from flask import current_app, g, render_template
@@ -34,6 +34,23 @@ def render_mail(name: str, **context) -> tuple[str, str]:
         render_template(f"mail/{name}.txt", **context),
         render_template(f"mail/{name}.html", **context),
     )
+
+
+def mail_renderer(name: str, **shared) -> Callable[..., tuple[str, str]]:
+    """Mail `name` for many recipients: the templates are looked up and the app's template
+    context (its context processors) computed once; each call renders one recipient's bodies
+    from `shared` and its own context (a batch of a mass mailing)."""
+    environment = current_app.jinja_env
+    text = environment.get_template(f"mail/{name}.txt")
+    html = environment.get_template(f"mail/{name}.html")
+    base = dict(shared)
+    current_app.update_template_context(base)
+
+    def render(**context) -> tuple[str, str]:
+        values = {**base, **context}
+        return text.render(values), html.render(values)
+
+    return render
 
 
 def send_templated_mail(

@@ -20,14 +20,14 @@ from app.db import utcnow
 from app.extensions import db
 from app.jobs import enqueue, job
 from app.mail.message import new_message_id, send_mail, unsubscribe_headers
-from app.mail.rendering import mail_request_context, render_mail
+from app.mail.rendering import mail_renderer, mail_request_context
 from app.notifications.messages import mailing_content
 from app.notifications.models import Mailing, MailingBatch
 from app.notifications.preferences import (
     channels,
     defaults,
     preferences_of_many,
-    unsubscribe_url,
+    unsubscribe_links,
 )
 from app.notifications.recipients import (
     notice_recipients,
@@ -113,13 +113,18 @@ def deliver_batch(mailing_id: str, number: int, recipients: list[list[str]], bas
     emails = sms = 0
     with mail_request_context(base_url):
         content = mailing_content(tenant, mailing)
+        render = mail_renderer(content.template, subject=content.subject, **content.context)
+        unsubscribe = unsubscribe_links(tenant.id, content.category)
+        default = defaults()
         for resident in residents:
             if accounts is not None and not accounts.get(resident.id):
                 continue  # submitted since the mailing was planned
-            route = channels(preferences.get(resident.id) or defaults(), resident, content.category)
+            route = channels(preferences.get(resident.id, default), resident, content.category)
             message_id = message_ids[resident.id]
             if route.email:
-                emails += _send_email(tenant, resident, content, message_id, accounts)
+                numbers = accounts.get(resident.id) if accounts is not None else None
+                link = unsubscribe(resident.id)
+                emails += _send_email(resident, content, render, link, message_id, numbers)
             if route.sms:
                 sms += _send_sms(resident, content, message_id)
     batch.done_at = utcnow()
@@ -137,16 +142,8 @@ def deliver_batch(mailing_id: str, number: int, recipients: list[list[str]], bas
     return emails + sms
 
 
-def _send_email(tenant, resident, content, message_id: str, accounts) -> int:
-    link = unsubscribe_url(tenant.id, resident.id, content.category)
-    text, html = render_mail(
-        content.template,
-        subject=content.subject,
-        unsubscribe_url=link,
-        person=resident.full_name,
-        accounts=accounts.get(resident.id) if accounts is not None else None,
-        **content.context,
-    )
+def _send_email(resident, content, render, link: str, message_id: str, accounts) -> int:
+    text, html = render(unsubscribe_url=link, person=resident.full_name, accounts=accounts)
     try:
         send_mail(
             resident.email,
