@@ -169,10 +169,12 @@ def _deliver_after_commit(session: Session) -> None:
         deliver(entries)
 
 
-@event.listens_for(Session, "after_rollback")
-def _forget_after_rollback(session: Session) -> None:
-    # Rows of a rolled-back transaction are gone; the relay would find nothing to send either.
-    session.info.pop(_TO_DELIVER, None)
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_after_rollback(session: Session, previous_transaction) -> None:
+    # Rows of a rolled-back transaction are gone. A rolled-back SAVEPOINT keeps the list: the rows
+    # written before it are still to be sent, and a worker skips the ones that no longer exist.
+    if previous_transaction.parent is None:
+        session.info.pop(_TO_DELIVER, None)
 
 
 def deliver(entries: list[tuple[JobRef, QueuedJob | None]]) -> None:

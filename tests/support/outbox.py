@@ -59,12 +59,26 @@ def clear_outbox(app) -> None:
 
 
 @contextmanager
+def keeping_rate_limit_storage() -> Iterator[None]:
+    """Flask-Limiter keeps one storage for all apps, the last one initialised: an extra app made
+    by a test must not move the session app's rate-limit counters (reset after every test)."""
+    from app.extensions import limiter
+
+    saved = limiter._storage, limiter._limiter
+    try:
+        yield
+    finally:
+        limiter._storage, limiter._limiter = saved
+
+
+@contextmanager
 def inline_jobs_app(test_database, tmp_path) -> Iterator:
     """An app without Redis, in its own context: jobs run in-process (the embedded default)."""
     from app.extensions import db
     from tests.conftest import make_test_app
 
-    app = make_test_app(test_database, tmp_path, REDIS_URL=None)
+    with keeping_rate_limit_storage():
+        app = make_test_app(test_database, tmp_path, REDIS_URL=None)
     with app.app_context():
         app.extensions["tenant_cache"].directory()
         db.session.remove()  # no transaction open: an enqueue() commits its job on its own
@@ -88,9 +102,10 @@ def redis_jobs_app(test_database, tmp_path) -> Iterator:
     from tests.conftest import make_test_app
 
     prefix = f"vktest-jobs-{uuid.uuid4().hex[:8]}"
-    app = make_test_app(
-        test_database, tmp_path, REDIS_URL=os.environ["REDIS_URL"], REDIS_PREFIX=prefix
-    )
+    with keeping_rate_limit_storage():
+        app = make_test_app(
+            test_database, tmp_path, REDIS_URL=os.environ["REDIS_URL"], REDIS_PREFIX=prefix
+        )
     with app.app_context():
         # Warm the tenant cache here, so forked work horses inherit it instead of reading the
         # database through the test's (shared, uncommitted) connection.
