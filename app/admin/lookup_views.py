@@ -9,11 +9,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.admin.forms import LookupAnswerForm
-from app.admin.lookups import get_request, handle_request, lookup_page, staff_names, status_counts
+from app.admin.lookups import get_request, handle_request, lookup_page, status_counts
 from app.admin.roles import ACTING_ROLES
 from app.auth.access import staff_required
 from app.extensions import db
 from app.registration.models import LOOKUP_STATUSES
+from app.staff.roster import staff_names
 
 FILTERS = (*LOOKUP_STATUSES, "all")
 
@@ -31,7 +32,7 @@ def lookup_requests():
         filters=FILTERS,
         counts=status_counts(),
         page=page,
-        handled_by=staff_names(page.items),
+        handled_by=staff_names(row.handled_by_id for row in page.items),
     )
 
 

@@ -35,17 +35,6 @@ def status_counts() -> dict[str, int]:
     return counts
 
 
-def staff_names(requests) -> dict[uuid.UUID, str]:
-    """Names of the staff who handled `requests`, in one query."""
-    ids = {row.handled_by_id for row in requests if row.handled_by_id}
-    if not ids:
-        return {}
-    rows = db.session.execute(
-        select(StaffUser.id, StaffUser.full_name).where(StaffUser.id.in_(ids))
-    )
-    return {staff_id: name for staff_id, name in rows}
-
-
 def get_request(request_id: uuid.UUID) -> AccountLookupRequest | None:
     """The tenant's request with this id (None for another tenant's)."""
     return db.session.scalar(

@@ -32,6 +32,18 @@ def open_invitations() -> list[StaffInvitation]:
     ).all()
 
 
+def staff_names(ids) -> dict[uuid.UUID, str]:
+    """Names of the staff users with `ids` (None skipped), in one query: who handled or uploaded
+    what, on the console's lists."""
+    wanted = {staff_id for staff_id in ids if staff_id}
+    if not wanted:
+        return {}
+    rows = db.session.execute(
+        select(StaffUser.id, StaffUser.full_name).where(StaffUser.id.in_(wanted))
+    )
+    return {staff_id: name for staff_id, name in rows}
+
+
 def get_staff_user(staff_id: uuid.UUID) -> StaffUser | None:
     """The tenant's staff user with this id (None for another tenant's: the caller answers 404)."""
     return db.session.scalar(select(StaffUser).where(StaffUser.id == staff_id))

@@ -24,12 +24,12 @@ from app import clock
 from app.admin.exchange.forms import KIND_LABELS, ExportForm, ImportForm
 from app.admin.exchange.uploads import EmptyFile, save_upload
 from app.auth.access import staff_required
-from app.auth.models import StaffUser
 from app.billing.exchange.exports import export_readings
 from app.billing.exchange.formats import file_format
 from app.billing.exchange.services import start_import
 from app.billing.models import ImportRun
 from app.extensions import db
+from app.staff.roster import staff_names
 from app.tenancy.context import current_tenant
 
 RECENT = 20
@@ -73,7 +73,7 @@ def import_run(run_id: uuid.UUID):
         "admin/exchange/run.html",
         run=run,
         kind_label=KIND_LABELS[run.kind],
-        author=_names([run]).get(run.created_by_id),
+        author=staff_names([run.created_by_id]).get(run.created_by_id),
     )
 
 
@@ -124,7 +124,7 @@ def _page(import_form: ImportForm, export_form: ExportForm, status: int = 200):
             import_form=import_form,
             export_form=export_form,
             runs=runs,
-            authors=_names(runs),
+            authors=staff_names(run.created_by_id for run in runs),
             kind_labels=KIND_LABELS,
             columns=columns,
             can_import=can_import,
@@ -139,16 +139,6 @@ def _run_or_404(run_id: uuid.UUID) -> ImportRun:
     if run is None:
         abort(404)
     return run
-
-
-def _names(runs) -> dict:
-    ids = {run.created_by_id for run in runs if run.created_by_id}
-    if not ids:
-        return {}
-    rows = db.session.execute(
-        select(StaffUser.id, StaffUser.full_name, StaffUser.login).where(StaffUser.id.in_(ids))
-    )
-    return {row.id: row.full_name or row.login for row in rows}
 
 
 def _current_period() -> str:
