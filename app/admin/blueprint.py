@@ -2,17 +2,16 @@
 
 from flask import Blueprint
 
-from app.admin import jobs_views
-from app.admin.exchange import views as exchange_views
-from app.admin import lookup_views, notices_views, office_views, readings_views, views
+from app.admin import jobs_views, lookup_views, notices_views, office_views, readings_views, views
 from app.admin.accounts import views as account_views
 from app.admin.console import login_attempt_key
+from app.admin.exchange import views as exchange_views
 from app.admin.rules import views as rules_views
 from app.audit import views as audit_views
 from app.auth.throttling import address_key
+from app.extensions import limiter
 from app.platform import visit_views
 from app.staff import views as staff_views
-from app.extensions import limiter
 from app.tenancy.context import current_tenant
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -77,22 +76,17 @@ bp.add_url_rule("/rules/export", view_func=rules_views.rules_export)
 bp.add_url_rule(
     "/rules/<section_key>", view_func=rules_views.rules_section, methods=["GET", "POST"]
 )
-bp.add_url_rule("/notices", view_func=notices_views.notices)
-bp.add_url_rule("/notices", "create_notice", notices_views.create_notice, methods=["POST"])
-bp.add_url_rule("/notices/<uuid:notice_id>", view_func=notices_views.notice)
 bp.add_url_rule("/exchange", view_func=exchange_views.exchange)
-bp.add_url_rule(
-    "/exchange/imports", "exchange_upload", exchange_views.upload, methods=["POST"]
-)
+bp.add_url_rule("/exchange/imports", "exchange_upload", exchange_views.upload, methods=["POST"])
 bp.add_url_rule("/exchange/imports/<uuid:run_id>", view_func=exchange_views.import_run)
-bp.add_url_rule("/exchange/imports/<uuid:run_id>/errors.csv", view_func=exchange_views.import_errors)
+bp.add_url_rule(
+    "/exchange/imports/<uuid:run_id>/errors.csv", view_func=exchange_views.import_errors
+)
 bp.add_url_rule("/exchange/readings.csv", view_func=exchange_views.readings_export)
 
 # Staff management (admins) and the invitation link (anyone holding it).
 bp.add_url_rule("/staff", "staff", staff_views.staff_list)
-bp.add_url_rule(
-    "/staff/invite", "staff_invite", staff_views.invite, methods=["GET", "POST"]
-)
+bp.add_url_rule("/staff/invite", "staff_invite", staff_views.invite, methods=["GET", "POST"])
 bp.add_url_rule(
     "/staff/<uuid:staff_id>/role", "staff_role", staff_views.change_role, methods=["POST"]
 )
@@ -122,6 +116,9 @@ bp.add_url_rule(
 )
 # An operator's one-time pass from /platform (see app.platform.visits).
 bp.add_url_rule("/operator-entry", "operator_entry", visit_views.operator_entry)
+bp.add_url_rule("/notices", view_func=notices_views.notices)
+bp.add_url_rule("/notices", "create_notice", notices_views.create_notice, methods=["POST"])
+bp.add_url_rule("/notices/<uuid:notice_id>", view_func=notices_views.notice)
 
 # Background jobs of this tenant: list, one job, «Повторить» (admins).
 bp.add_url_rule("/jobs", view_func=jobs_views.jobs)

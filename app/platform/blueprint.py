@@ -2,11 +2,10 @@
 
 from flask import Blueprint
 
-from app.platform import jobs_views
 from app.admin.console import login_attempt_key
 from app.auth.throttling import address_key
 from app.extensions import limiter
-from app.platform import onboarding_views, tenant_views, views
+from app.platform import jobs_views, onboarding_views, tenant_views, views
 
 bp = Blueprint("platform", __name__, url_prefix="/platform")
 bp.realm = "platform"
