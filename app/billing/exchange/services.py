@@ -23,10 +23,10 @@ def start_import(
 ) -> ImportRun:
     """Record an ImportRun for the uploaded file at `path` and queue its import (queue "low").
 
-    Commits the session before queueing, unlike other services: a worker must find the run the
-    moment it takes the job; `base_url` (the console's host) lets the job mail the outcome to
-    its author; and after it, so an import that ran in-process (no Redis: right here,
-    before this returns) is kept. The job deletes the file when it is done with it.
+    Commits: the run and its job are written in one transaction (the outbox), and the job starts
+    only after that commit — in a worker, or in-process without Redis — so it always finds its
+    run. `base_url` (the console's host) lets the job mail the outcome to its author. The job
+    deletes the file when it is done with it.
     """
     if kind not in IMPORT_KINDS:
         raise ValueError(f"unknown billing file kind {kind!r}")
@@ -38,7 +38,7 @@ def start_import(
             total_rows=count_lines(path),
         )
         db.session.add(run)
-        db.session.commit()
+        db.session.flush()
         enqueue(
             "billing.import",
             tenant_id=tenant.id,
@@ -47,6 +47,5 @@ def start_import(
             path=str(path),
             base_url=base_url,
         )
-        # The job itself when it ran in-process, or its outbox row.
         db.session.commit()
         return run
