@@ -32,6 +32,7 @@ class Charge(TenantScoped, db.Model):
     account, period and service: importing the same file again changes nothing)."""
 
     __tablename__ = "charges"
+    __tenant_foreign_key__ = False  # the composite keys below pin the tenant
     __table_args__ = (
         ForeignKeyConstraint(
             ["tenant_id", "account_id"], ["accounts.tenant_id", "accounts.id"], ondelete="CASCADE"
@@ -53,6 +54,7 @@ class Payment(TenantScoped, db.Model):
     file twice stores it once (two equal payments on one day stay two)."""
 
     __tablename__ = "payments"
+    __tenant_foreign_key__ = False  # the composite keys below pin the tenant
     __table_args__ = (
         Index(None, "tenant_id", "account_id", "paid_on"),
         UniqueConstraint("tenant_id", "account_id", "import_key"),

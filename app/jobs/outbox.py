@@ -80,15 +80,14 @@ def enqueue(
         tenant_id = current_tenant_id()
     if queue not in QUEUES:
         raise ValueError(f"unknown queue {queue!r}; expected one of {', '.join(QUEUES)}")
-    tenant = None if tenant_id is None else tenant_by_id(tenant_id)
     # The JSON round trip refuses ORM objects and gives the handler exactly what it gets from the
     # database later (tuples become lists), so development behaves like production.
     kwargs = json.loads(json.dumps(kwargs))
     standalone = not wrote_in_transaction(db.session())
     job_id = new_id()
     handle = QueuedJob(id=str(job_id), inline=not current_app.config["REDIS_URL"])
-    if tenant is not None and tenant_id != current_tenant_id():
-        with tenant_scope(tenant):
+    if tenant_id is not None and tenant_id != current_tenant_id():
+        with tenant_scope(tenant_by_id(tenant_id)):
             handle.created = _insert(job_id, tenant_id, name, queue, unique_key, kwargs)
     else:
         handle.created = _insert(job_id, tenant_id, name, queue, unique_key, kwargs)

@@ -29,6 +29,7 @@ class Submission(TenantScoped, db.Model):
     form makes a double click, a second tab or a retried request one submission (SPEC §3)."""
 
     __tablename__ = "reading_submissions"
+    __tenant_foreign_key__ = False  # the composite keys below pin the tenant
     __table_args__ = (
         UniqueConstraint("tenant_id", "idempotency_key"),
         Index(None, "tenant_id", "account_id", "created_at"),
@@ -66,6 +67,7 @@ class ReadingVersion(TenantScoped, db.Model):
     """Every value ever submitted for a meter, zone and period, with who, when and how."""
 
     __tablename__ = "reading_versions"
+    __tenant_foreign_key__ = False  # the composite keys below pin the tenant
     __table_args__ = (
         Index(None, "tenant_id", "meter_id", "period", "created_at"),
         Index(None, "tenant_id", "submission_id"),
@@ -102,6 +104,7 @@ class Reading(TenantScoped, db.Model):
     reading per meter per billing period; a re-submission replaces it)."""
 
     __tablename__ = "readings"
+    __tenant_foreign_key__ = False  # the composite keys below pin the tenant
     __table_args__ = (
         ForeignKeyConstraint(
             ["tenant_id", "meter_id"], ["meters.tenant_id", "meters.id"], ondelete="CASCADE"

@@ -13,6 +13,9 @@ walks the tenants one `tenant_scope()` at a time.
 
 from __future__ import annotations
 
+from functools import lru_cache
+from typing import ClassVar
+
 from sqlalchemy import ForeignKey, Integer, event, text
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column, with_loader_criteria
 
@@ -28,14 +31,15 @@ class CrossTenantWrite(RuntimeError):
 class TenantScoped:
     """Mixin for tables holding one tenant's data; `tenant_id` leads the primary key."""
 
+    #: False on a bulk table whose composite foreign key to a tenant-scoped parent, e.g.
+    #: (tenant_id, account_id) → accounts, already pins the tenant: the extra key to `tenants`
+    #: would only add a check per inserted row.
+    __tenant_foreign_key__: ClassVar[bool] = True
+
     @declared_attr
     def tenant_id(cls) -> Mapped[int]:
-        return mapped_column(
-            Integer,
-            ForeignKey("tenants.id", ondelete="RESTRICT"),
-            primary_key=True,
-            sort_order=-100,
-        )
+        keys = [ForeignKey("tenants.id", ondelete="RESTRICT")] if cls.__tenant_foreign_key__ else []
+        return mapped_column(Integer, *keys, primary_key=True, sort_order=-100)
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -45,11 +49,17 @@ def _add_tenant_criteria(state):
     if not (state.is_select or state.is_update or state.is_delete):
         return
     tenant_id = current_tenant_id()
-    tenant_id = NO_TENANT if tenant_id is None else tenant_id
     state.statement = state.statement.options(
-        with_loader_criteria(
-            TenantScoped, lambda cls: cls.tenant_id == tenant_id, include_aliases=True
-        )
+        _tenant_criteria(NO_TENANT if tenant_id is None else tenant_id)
+    )
+
+
+@lru_cache(maxsize=4096)
+def _tenant_criteria(tenant_id: int):
+    """The loader option that holds queries to `tenant_id`, built once per tenant (building it
+    costs more than most of the queries it is added to)."""
+    return with_loader_criteria(
+        TenantScoped, lambda cls: cls.tenant_id == tenant_id, include_aliases=True
     )
 
 

@@ -173,14 +173,15 @@ def _transmit(subject: Subject, view: SheetView, key: str):
         author=_author(),
         contract_id=subject.contract_id,
     )
-    db.session.commit()  # before queueing: a worker must find the submission it is told about
     if created:
         reasons = {
             row.key: row.check.message or str(NOT_FILLED) for row in view.rows if row.skipped
         }
         remember_skipped(submission, reasons)
         if current_user.email:
+            # In the same transaction (the outbox): the job leaves only once the submission is in.
             queue_readings_received(current_user.email, submission, reasons, request.host_url)
+    db.session.commit()
     return _to_result(submission)
 
 
