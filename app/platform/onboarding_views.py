@@ -6,6 +6,7 @@ from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.admin.rules.messages import russian
 from app.auth.access import operator_required
 from app.extensions import db
 from app.platform.forms import TemplateTenantForm, YamlTenantForm
@@ -68,8 +69,10 @@ def _form_field(form, path: str):
 
 
 def _show_problems(form, problems, *, file_field=None) -> None:
-    """Each problem next to its field; with a file, next to the file, naming the key."""
-    for path, message in problems:
+    """Each problem next to its field; with a file, next to the file, naming the key. Schema
+    messages are the rules editor's Russian ones: the operator's console speaks Russian too."""
+    for path, english in problems:
+        message = russian(english)
         if path == "admin_email":
             form.admin_email.errors.append(message)
         elif file_field is not None:

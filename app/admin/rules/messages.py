@@ -1,5 +1,6 @@
-"""The schema's error messages in Russian for the editor; a message not known here is shown as the
-schema wrote it (the tenant files and the CLI speak English to developers)."""
+"""The schema's error messages in Russian for the rules editor and the onboarding forms of
+`/platform`; a message not known here is shown as the schema wrote it (the tenant files and the
+CLI speak English to developers)."""
 
 from __future__ import annotations
 
@@ -101,6 +102,10 @@ _PATTERNS: list[tuple[re.Pattern, Callable[[re.Match], str]]] = [
             + "; "
             + _("допустимые: %(keys)s", keys=m.group(2))
         ),
+    ),
+    (
+        re.compile(r"^not a host name: '?(.*?)'?$"),
+        lambda m: _("«%(host)s» — не доменное имя", host=m.group(1)),
     ),
     (
         re.compile(r"^unknown IANA time zone (.*)$"),
