@@ -6,7 +6,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import select
 
+from app.audit import AuditEntry
 from app.extensions import db
 from app.registration.models import AccountLookupRequest
 from app.tenancy.context import tenant_scope
@@ -144,3 +146,41 @@ def test_a_lookup_request_links_to_the_account_search(app, tenants):
         "/admin/accounts", base_url=base("angarsk"), query_string={"by": "address", "q": "Мира 4"}
     )
     assert "204817" in text(by_address)
+
+
+def lookup_views(tenant):
+    with tenant_scope(tenant):
+        db.session.expire_all()
+        return list(
+            db.session.scalars(
+                select(AuditEntry)
+                .where(AuditEntry.action == "lookup_request.view")
+                .order_by(AuditEntry.at)
+            )
+        )
+
+
+def test_every_view_of_the_lookup_queue_is_audit_logged(app, tenants):
+    # 152-ФЗ: the queue shows residents' names, addresses and phones, as the account page does.
+    angarsk, moscow = tenants["angarsk"], tenants["moscow"]
+    first = str(lookup_request(angarsk, "Сидоров Пётр").id)
+    closed = str(lookup_request(angarsk, "Закрытый Случай", status="closed").id)
+    client, clerk = staff_client(app, angarsk, "clerk")
+    clerk_id = clerk.id
+
+    client.get("/admin/lookup-requests", base_url=base("angarsk"))
+    client.get("/admin/lookup-requests?status=all", base_url=base("angarsk"))
+    client.get("/admin/lookup-requests?status=answered", base_url=base("angarsk"))  # empty
+
+    entries = lookup_views(angarsk)
+    assert [(e.target, e.details["requests"]) for e in entries] == [
+        ("new", [first]),
+        ("all", [closed, first]),  # newest first, as shown
+    ]
+    assert all((e.actor_kind, e.actor_id) == ("staff", clerk_id) for e in entries)
+    assert entries[1].details["shown"] == 2 and entries[1].details["page"] == 1
+    assert lookup_views(moscow) == []
+    admin, _ = staff_client(app, angarsk, "admin")
+    log = text(admin.get("/admin/audit?action=lookup_request.view", base_url=base("angarsk")))
+    assert log.count('data-testid="audit-entry"') == 2
+    assert "Просмотр заявок «Узнать номер лицевого счёта»" in log

@@ -11,12 +11,14 @@ from flask_login import current_user
 from app.admin.forms import LookupAnswerForm
 from app.admin.lookups import get_request, handle_request, lookup_page, status_counts
 from app.admin.roles import ACTING_ROLES
+from app.audit import record_audit
 from app.auth.access import staff_required
 from app.extensions import db
 from app.registration.models import LOOKUP_STATUSES
 from app.staff.roster import staff_names
 
 FILTERS = (*LOOKUP_STATUSES, "all")
+VIEW_ACTION = "lookup_request.view"
 
 
 @staff_required()
@@ -26,6 +28,20 @@ def lookup_requests():
     if status not in FILTERS:
         status = "new"
     page = lookup_page(None if status == "all" else status, request.args.get("page", 1, type=int))
+    if page.items:
+        # 152-ФЗ: the requests are residents' names, addresses and phones; like the accounts
+        # desk, every page of them shown to staff is a personal-data view.
+        record_audit(
+            VIEW_ACTION,
+            target=status,
+            details={
+                "status": status,
+                "page": page.page,
+                "shown": len(page.items),
+                "requests": [str(row.id) for row in page.items],
+            },
+        )
+        db.session.commit()
     return render_template(
         "admin/lookup_requests.html",
         status=status,

@@ -11,6 +11,7 @@ ACTION_LABELS = {
     "rules.update": _l("Изменение правил"),
     "rules.export": _l("Выгрузка правил"),
     "account.view": _l("Просмотр лицевого счёта"),
+    "lookup_request.view": _l("Просмотр заявок «Узнать номер лицевого счёта»"),
     "account.issue_login": _l("Выдача доступа"),
     "reading.enter": _l("Ввод показаний"),
     "staff.invite": _l("Приглашение сотрудника"),
