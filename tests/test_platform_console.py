@@ -129,3 +129,14 @@ def test_an_operator_invites_another_admin_to_a_utility(app, client, operator, t
     with tenant_scope(tenants["angarsk"]):
         entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "staff.invite"))
         assert (entry.actor_kind, entry.target) == ("operator", "petrov@avk.example")
+
+
+def test_a_utilitys_page_in_the_console_wears_the_platforms_dress(client, operator, tenants):
+    # Not the utility's portal: its brand, resident menu and contacts footer stay on its host.
+    moscow = tenants["moscow"]
+    page = text(client.get("/platform/tenants/moscow", base_url=base(None)))
+    assert f'<h1 id="tenant-title">{moscow.name}</h1>' in page
+    assert 'data-testid="utility-name"' not in page
+    assert 'id="contacts-title"' not in page
+    assert moscow.config.branding.primary_colour not in page
+    assert "<title>Мосводоканал — Платформа</title>" in page
