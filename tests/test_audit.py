@@ -222,3 +222,24 @@ def test_staff_of_another_tenant_get_404(client, app_context, tenants):
     cookie = client.get_cookie("session", domain="moscow.localhost")
     client.set_cookie("session", cookie.value, domain="angarsk.localhost")
     assert client.get("/admin/audit", base_url=base("angarsk")).status_code == 404
+
+
+def test_every_action_the_code_records_has_a_russian_name():
+    """Staff read action names, not codes: a new `record_audit` call site must name its action."""
+    import re
+    from pathlib import Path
+
+    from app.audit.labels import ACTION_LABELS
+
+    code = re.compile(
+        r'"((?:account|resident|staff|operator|tenant|rules|reading|lookup_request'
+        r'|job)\.[a-z_]+)"'
+    )
+    recorded = set()
+    for path in (Path(__file__).resolve().parent.parent / "app").rglob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        if "record_audit" in source or "_ACTION" in source:
+            recorded.update(code.findall(source))
+    recorded -= {"account.settings", "account.change_password"}  # endpoint names, not actions
+    assert recorded, "no audit action found: the scan is broken"
+    assert sorted(recorded - set(ACTION_LABELS)) == []
