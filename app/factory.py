@@ -16,6 +16,9 @@ from config import load_settings
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 DEVELOPMENT_SECRET = "development-only-secret-key-do-not-use-in-production"
+# A Redis that does not answer is given up on quickly (the limiter then counts in memory);
+# storage errors arrive as limits' StorageError, which app.auth.throttling catches.
+LIMITER_REDIS_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 2, "wrap_exceptions": True}
 
 
 def register_settings(app: Flask, overrides: dict[str, Any] | None) -> None:
@@ -41,6 +44,11 @@ def register_settings(app: Flask, overrides: dict[str, Any] | None) -> None:
         BABEL_DEFAULT_LOCALE="ru",
         # Redis when configured, so limits hold across app servers; memory for the embedded default.
         RATELIMIT_STORAGE_URI=app.config["REDIS_URL"] or "memory://",
+        RATELIMIT_STORAGE_OPTIONS=LIMITER_REDIS_OPTIONS if app.config["REDIS_URL"] else {},
+        # Redis down: each process counts in memory until Redis answers again, and a limiter
+        # failure never fails the request (issue 7: sign-in and registration are still served).
+        RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
+        RATELIMIT_SWALLOW_ERRORS=True,
         RATELIMIT_KEY_PREFIX=f"{app.config['REDIS_PREFIX']}:limits",
         RATELIMIT_HEADERS_ENABLED=True,
         BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),

@@ -156,6 +156,10 @@ def _transaction(request, app) -> Iterator[None]:
 
 
 def _reset_limits(app) -> None:
+    # Back from the in-memory fallback (Flask-Limiter switches to it on any error in a check).
+    limiter._storage_dead = False
+    if limiter._fallback_limiter is not None:
+        limiter._fallback_limiter.storage.reset()
     # Only this run's keys: other runs may share the Redis (limiter.reset() would wipe theirs).
     if not app.config["REDIS_URL"]:
         limiter.reset()

@@ -3,12 +3,18 @@ failure count that switches the captcha on. Keys always carry the tenant."""
 
 from __future__ import annotations
 
+import logging
+
 from flask import current_app, request
 from flask_limiter.util import get_remote_address
 from limits import parse
+from limits.errors import StorageError
+from limits.storage import Storage
 
 from app.extensions import limiter
 from app.tenancy.context import get_current_tenant
+
+logger = logging.getLogger(__name__)
 
 
 def _tenant_part() -> str:
@@ -35,16 +41,34 @@ def _storage_key(key: str) -> str:
     return f"{current_app.config['RATELIMIT_KEY_PREFIX']}:failures:{key}"
 
 
+def counters() -> Storage:
+    """Where the limiter counts now: its storage, or its in-memory fallback while that storage
+    (Redis) is unreachable (RATELIMIT_IN_MEMORY_FALLBACK_ENABLED, app.factory)."""
+    return limiter.limiter.storage
+
+
 def failures(key: str) -> int:
-    """Failed attempts recorded for `key` in the current window."""
-    return int(limiter.storage.get(_storage_key(key)) or 0)
+    """Failed attempts recorded for `key` in the current window (0 while Redis is down and the
+    limiter has not noticed yet: a form shown then is not worth failing)."""
+    try:
+        return int(counters().get(_storage_key(key)) or 0)
+    except StorageError:
+        logger.warning("failure count of %s unavailable: rate-limit storage unreachable", key)
+        return 0
 
 
 def record_failure(key: str, window: str) -> int:
     """Count one more failure for `key`; the count expires with the limit's window."""
-    return limiter.storage.incr(_storage_key(key), parse(window).get_expiry())
+    try:
+        return counters().incr(_storage_key(key), parse(window).get_expiry())
+    except StorageError:
+        logger.warning("failure of %s not counted: rate-limit storage unreachable", key)
+        return 0
 
 
 def clear_failures(key: str) -> None:
     """Forget the failures of `key` (after a successful sign-in)."""
-    limiter.storage.clear(_storage_key(key))
+    try:
+        counters().clear(_storage_key(key))
+    except StorageError:
+        logger.warning("failures of %s not cleared: rate-limit storage unreachable", key)

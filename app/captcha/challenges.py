@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import logging
 import re
 import secrets
 import time
@@ -22,9 +23,12 @@ from captcha.image import ImageCaptcha
 from flask import current_app, session
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from limits.errors import StorageError
 
-from app.extensions import limiter
+from app.auth.throttling import counters
 from app.tenancy.context import get_current_tenant
+
+logger = logging.getLogger(__name__)
 
 KINDS = ("image", "text")
 CODE_LENGTH = 5
@@ -150,7 +154,11 @@ def _mark_used(challenge_id: str) -> bool:
             challenge_id,
         )
     )
-    return limiter.storage.incr(key, LIFETIME_SECONDS) == 1
+    try:
+        return counters().incr(key, LIFETIME_SECONDS) == 1
+    except StorageError:  # Redis down, unnoticed by the limiter yet: the answer alone decides
+        logger.warning("captcha reuse not checked: rate-limit storage unreachable")
+        return True
 
 
 def check_answer(challenge_id: str | None, answer: str | None) -> bool:

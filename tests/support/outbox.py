@@ -61,14 +61,17 @@ def clear_outbox(app) -> None:
 @contextmanager
 def keeping_rate_limit_storage() -> Iterator[None]:
     """Flask-Limiter keeps one storage for all apps, the last one initialised: an extra app made
-    by a test must not move the session app's rate-limit counters (reset after every test)."""
+    by a test must not move the session app's rate-limit counters (reset after every test), nor
+    leave it counting in its in-memory fallback (an app whose Redis is down)."""
     from app.extensions import limiter
 
-    saved = limiter._storage, limiter._limiter
+    names = ("_storage", "_limiter", "_storage_dead", "_fallback_limiter")
+    saved = {name: getattr(limiter, name) for name in names}
     try:
         yield
     finally:
-        limiter._storage, limiter._limiter = saved
+        for name, value in saved.items():
+            setattr(limiter, name, value)
 
 
 @contextmanager
