@@ -7,6 +7,7 @@ the job's name and arguments from the database (`runner.run_job`).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import suppress
 from dataclasses import dataclass
 
 from flask import current_app
@@ -89,3 +90,9 @@ def in_flight(job_id: str) -> bool:
         return True
     job.delete()
     return False
+
+
+def discard(job_id: str) -> None:
+    """Forget RQ's copy of job `job_id`, if any (the outbox row decides what runs)."""
+    with suppress(NoSuchJobError):
+        Job.fetch(job_id, connection=redis_connection(), serializer=SERIALIZER).delete()

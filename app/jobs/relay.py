@@ -5,7 +5,8 @@ Run by the scheduler process every few seconds (`flask --app wsgi jobs scheduler
 (row-level security), then the platform's own jobs.
 
 - pending rows that are due go to RQ (or, without Redis, run here);
-- running rows whose lease ran out lost their worker (killed, machine gone): a failed attempt;
+- running rows whose lease ran out lost their worker (killed, machine gone): a failed attempt,
+  and RQ's copy of the job, which still says «started», is dropped so the job can go out again;
 - queued rows whose RQ job vanished (Redis lost its data) wait again and go out with the rest.
 If Redis is down the pass stops and the rows stay as they are, to be handed on by a later pass.
 """
@@ -24,7 +25,7 @@ from app import clock
 from app.extensions import db
 from app.jobs import policy
 from app.jobs.models import PENDING, QUEUED, RUNNING, job_model
-from app.jobs.queue import JobRef, in_flight, push
+from app.jobs.queue import JobRef, discard, in_flight, push
 from app.jobs.runner import job_tenant_scope, record_failure, run_now
 
 logger = logging.getLogger(__name__)
@@ -71,10 +72,14 @@ def _relay_scope(tenant_id, now, grace, limit, report: RelayReport) -> None:
         select(model.id).where(model.status == RUNNING, model.lease_until < now)
     ).all()
     db.session.rollback()
+    redis = bool(current_app.config["REDIS_URL"])
     for job_id in lost:
         record_failure(str(job_id), LOST)
+        if redis:
+            # The lease outlasts RQ's time limit and kill grace: whatever RQ still records as
+            # started there died with its worker (whose heartbeat RQ would only miss later).
+            discard(str(job_id))
         report.lost += 1
-    redis = bool(current_app.config["REDIS_URL"])
     if redis:
         report.requeued += _requeue_vanished(model, now)
     due = db.session.scalars(
