@@ -7,8 +7,10 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from app import clock
+from app.audit import AuditEntry
 from app.extensions import db
 from app.jobs import job
 from app.jobs.models import PlatformJob, TenantJob
@@ -157,3 +159,32 @@ def test_utility_staff_do_not_reach_the_platform_job_pages(app, tenants, tmp_pat
     response = client.get(f"/platform/jobs/{row.id}", base_url=base(None))
     assert response.status_code == 302
     assert "/platform/login" in response.headers["Location"]
+
+
+def test_every_retry_is_in_the_utility_s_audit_log_with_who_pressed_it(app, tenants, tmp_path):
+    angarsk, moscow = tenants["angarsk"], tenants["moscow"]
+    ours = str(dead_job(angarsk, tmp_path / "log.txt").id)
+    theirs = str(dead_job(moscow, tmp_path / "log.txt").id)
+    client, staff = staff_client(app, angarsk, "admin")
+    submit(client, "angarsk", f"/admin/jobs/{ours}/retry", {}, form_page="/admin/jobs")
+    make_operator()
+    operator = app.test_client()
+    assert operator_sign_in(operator).status_code == 302
+    submit(operator, None, f"/platform/jobs/{theirs}/retry", {}, form_page="/platform/jobs")
+
+    for tenant, job_id, kind, login in (
+        (angarsk, ours, "staff", staff.login),
+        (moscow, theirs, "operator", "operator"),
+    ):
+        [entry] = audit_entries(tenant)
+        assert (entry.action, entry.target) == ("job.retry", "tests.pages.note")
+        assert (entry.actor_kind, entry.actor_label) == (kind, login)
+        assert entry.details == {"job": job_id, "status": "dead", "attempts": 5}
+    page = text(client.get("/admin/audit", base_url=base("angarsk")))
+    assert "Повтор фонового задания" in page and "tests.pages.note" in page
+
+
+def audit_entries(tenant) -> list[AuditEntry]:
+    with tenant_scope(tenant):
+        db.session.expire_all()
+        return list(db.session.scalars(select(AuditEntry)))

@@ -29,6 +29,7 @@ ACTION_LABELS = {
     "tenant.resume": _l("Возобновление работы водоканала"),
     "tenant.create": _l("Подключение водоканала"),
     "tenant.update": _l("Изменение водоканала"),
+    "job.retry": _l("Повтор фонового задания"),
 }
 ACTOR_KIND_LABELS = {
     "staff": _l("Сотрудник"),

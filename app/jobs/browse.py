@@ -7,6 +7,7 @@ tenant, /platform walks the platform's jobs and then each tenant in turn.
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from dataclasses import dataclass
 
@@ -15,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select, true
 
 from app import clock
+from app.audit import record_audit
 from app.extensions import db
 from app.jobs import policy
 from app.jobs.models import DEAD, DONE, PENDING, QUEUED, RUNNING, PlatformJob, TenantJob, job_model
@@ -23,6 +25,8 @@ from app.jobs.queue import JobRef
 from app.jobs.runner import job_tenant_scope
 from app.tenancy.context import current_tenant_id
 from app.tenancy.snapshot import TenantSnapshot
+
+logger = logging.getLogger(__name__)
 
 STATUS_LABELS = {
     PENDING: _l("ожидает"),
@@ -96,10 +100,24 @@ def can_retry(job: Job) -> bool:
 
 
 def retry(job: Job) -> None:
-    """Give `job` a fresh set of attempts, starting now; it goes out when the caller commits."""
+    """Give `job` a fresh set of attempts, starting now; it goes out when the caller commits.
+
+    Who pressed «Повторить» goes into the tenant's audit log (a platform job, which belongs to no
+    tenant's log, into the application log)."""
+    before = {"job": str(job.id), "status": job.status, "attempts": job.attempts}
+    if job.tenant is not None:
+        record_audit("job.retry", target=job.name, details=before)
+    else:
+        logger.info("platform job %s (%s) retried by %s", job.name, job.id, current_user_label())
     job.status, job.attempts, job.max_attempts = PENDING, 0, policy.max_attempts()
     job.run_after, job.finished_at, job.lease_until = clock.now(), None, None
     remember(JobRef(str(job.id), job.tenant, job.name, job.queue))
+
+
+def current_user_label() -> str:
+    from flask_login import current_user
+
+    return getattr(current_user, "login", None) or "?"
 
 
 @dataclass(frozen=True)
