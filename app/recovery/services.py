@@ -19,6 +19,7 @@ from app.auth.passwords import hash_password, password_problems
 from app.auth.tokens import InvalidToken, issue_token, peek_token, redeem_token, revoke_tokens
 from app.extensions import db
 from app.mail.rendering import render_mail, send_templated_mail
+from app.notifications.security import send_password_changed
 from app.recovery.lookup import Found, normalise_email
 
 PURPOSE = "reset_password"
@@ -131,13 +132,14 @@ def change_password(resident: Resident, new_password: str) -> None:
     """Set a new password; every open e-mail link of the resident dies and every session ends.
 
     For every route that changes a password (reset link, settings): the caller signs the resident
-    in again when the current browser should stay signed in.
+    in again when the current browser should stay signed in. The resident is told by e-mail.
     """
     resident.password_hash = hash_password(new_password)
     resident.must_change_password = False
     revoke_tokens(resident)
     resident.end_all_sessions()
     db.session.flush()
+    send_password_changed(resident)
 
 
 def linked_accounts(resident: Resident) -> list[Account]:
