@@ -232,3 +232,27 @@ def test_long_headers_are_folded_once_and_read_back_whole(test_database, tmp_pat
     raw = envelope.original_content.split(b"\r\n\r\n", 1)[0]
     assert all(len(line) <= 998 for line in raw.split(b"\r\n"))
     assert b"\n" not in raw.replace(b"\r\n", b"")  # SMTP lines end in CRLF only
+
+
+def test_internationalised_domains_go_out_in_punycode(test_database, tmp_path, smtp_server):
+    app = _smtp_app(
+        test_database, tmp_path, smtp_server, MAIL_DEFAULT_SENDER="noreply@водокабинет.рф"
+    )
+    to = ["user@почта.рф", "Иван Петров <ivan@пример.рус>", "resident@example.ru"]
+    with app.app_context():
+        send_mail(to, SUBJECT, TEXT, HTML, reply_to="uchet@водоканал.рф")
+
+    [envelope] = smtp_server.envelopes
+    assert envelope.mail_from == "noreply@xn--80acbihrl1adb4c.xn--p1ai"
+    assert envelope.rcpt_tos == [
+        "user@xn--80a1acny.xn--p1ai",
+        "ivan@xn--e1afmkfd.xn--p1acf",
+        "resident@example.ru",
+    ]
+    message = message_from_bytes(envelope.original_content, policy=policy.default)
+    first, second, third = message["To"].addresses
+    assert (first.username, first.domain) == ("user", "xn--80a1acny.xn--p1ai")
+    assert (second.display_name, second.domain) == ("Иван Петров", "xn--e1afmkfd.xn--p1acf")
+    assert third.addr_spec == "resident@example.ru"
+    assert message["Reply-To"] == "uchet@xn--80aaei4aimeb.xn--p1ai"
+    assert message.get_body(("plain",)).get_content() == TEXT

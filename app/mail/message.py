@@ -11,6 +11,7 @@ from email.mime.text import MIMEText
 from email.policy import Compat32
 from email.utils import formataddr, formatdate, make_msgid, parseaddr
 
+import idna
 from flask import current_app
 
 from app.mail.backends import get_backend
@@ -74,17 +75,40 @@ def build_message(
         message = MIMEMultipart("alternative", policy=_POLICY)
         message.attach(MIMEText(text, "plain", "utf-8", policy=_POLICY))
         message.attach(MIMEText(html, "html", "utf-8", policy=_POLICY))
-    message["From"] = formataddr((display_name, addr_spec), charset="utf-8")
-    message["To"] = to if isinstance(to, str) else ", ".join(to)
+    message["From"] = formataddr((display_name, ascii_domain(addr_spec)), charset="utf-8")
+    message["To"] = ", ".join(_recipient(item) for item in ([to] if isinstance(to, str) else to))
     message["Subject"] = _header("Subject", subject)
     message["Date"] = formatdate(localtime=False, usegmt=True)
     message["Message-ID"] = message_id or make_msgid(domain=_domain(addr_spec))
     reply_to = reply_to or _tenant_contact_email()
     if reply_to:
-        message["Reply-To"] = reply_to
+        message["Reply-To"] = _recipient(reply_to)
     for name, value in (headers or {}).items():
         message[name] = _header(name, value)
     return message
+
+
+def ascii_domain(address: str) -> str:
+    """`address` with an internationalised domain in its ASCII (punycode) form, as SMTP and
+    every mail program take it: `user@почта.рф` → `user@xn--80a1acny.xn--p1ai`."""
+    local, at, domain = address.rpartition("@")
+    if not at or domain.isascii():
+        return address
+    return f"{local}@{idna.encode(domain, uts46=True).decode('ascii')}"
+
+
+def _recipient(value: str) -> str:
+    # A bare address, or «Name <address>»: the name is encoded for the header, the domain ASCII.
+    if value.isascii():  # nearly always: nothing to do, and a mass mailing builds many
+        return value
+    name, address = parseaddr(value)
+    if not address:
+        return value
+    return (
+        formataddr((name, ascii_domain(address)), charset="utf-8")
+        if name
+        else ascii_domain(address)
+    )
 
 
 def _header(name: str, value: str) -> str:
