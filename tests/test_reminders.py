@@ -9,9 +9,11 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
+from app.tenancy.context import tenant_scope
 from app.tenancy.models import Tenant
 from tests.support.factories import make_account, make_reading, make_resident
 from tests.support.notifications import mailings, recipients, tick
+from tests.support.readings import add_contract
 
 NOVEMBER = date(2026, 11, 1)
 
@@ -154,3 +156,45 @@ def test_reminder_mail_has_both_parts_the_accounts_and_a_link_to_the_form(
         assert "http://novosibirsk.localhost/readings" in body
         assert "до 25 ноября включительно" in body
     assert message["List-Unsubscribe"].startswith("<http://novosibirsk.localhost/unsubscribe/")
+
+
+def submit_contract(tenant, account, contract, meter, value_milli: int) -> None:
+    """Readings of `meter` for November, transmitted under `contract` (Moscow reads per contract)."""
+    from app.readings.services import Author, record_submission
+    from app.readings.validation import OK, RowCheck
+
+    with tenant_scope(tenant):
+        record_submission(
+            account,
+            NOVEMBER,
+            [RowCheck(meter, 1, OK, value_milli=value_milli)],
+            idempotency_key=f"test-{contract.id}",
+            author=Author("system", None, None, "import"),
+            contract_id=contract.id,
+        )
+        db.session.flush()
+
+
+def test_a_moscow_account_is_submitted_only_when_every_contract_is(outbox, app_context, tenants):
+    moscow = tenants["moscow"]
+    accounts = {}
+    for name in ("half", "whole"):
+        account = make_account(moscow, meters=2)
+        first, second = account.meters
+        contracts = (
+            add_contract(moscow, account, f"{name}-1", date(2019, 3, 1), first),
+            add_contract(moscow, account, f"{name}-2", date(2021, 6, 1), second),
+        )
+        make_resident(moscow, account, email=f"{name}@example.ru")
+        accounts[name] = (account, contracts, account.number)
+    account, (first_contract, _second), _number = accounts["half"]
+    submit_contract(moscow, account, first_contract, account.meters[0], 120_000)
+    account, contracts, _number = accounts["whole"]
+    for contract, meter in zip(contracts, account.meters, strict=True):
+        submit_contract(moscow, account, contract, meter, 120_000)
+
+    tick("2026-11-27T07:00:00Z")  # Moscow's November window opens
+
+    [message] = outbox()
+    assert message["To"] == "half@example.ru"  # one contract of two still to submit
+    assert accounts["half"][2] in message.get_body(("plain",)).get_content()

@@ -39,15 +39,26 @@ def _reachable(category: str):
 def _pending_accounts(tenant, period: date):
     """Conditions on Account: it should still submit readings for `period`."""
     rules = tenant.config.readings.eligibility
-    conditions = [
-        Account.closed_on.is_(None),
-        exists().where(Meter.tenant_id == Account.tenant_id, Meter.account_id == Account.id),
-        ~exists().where(
-            Submission.tenant_id == Account.tenant_id,
-            Submission.account_id == Account.id,
-            Submission.period == period,
-        ),
-    ]
+    submitted = and_(
+        Submission.tenant_id == Account.tenant_id,
+        Submission.account_id == Account.id,
+        Submission.period == period,
+    )
+    if tenant.config.readings.per_contract:
+        # SPEC §2 (Moscow): readings go per contract, so the account still has to submit while
+        # any of its meters' contracts has no submission (a meter without one: any submission).
+        covered = or_(Meter.contract_id.is_(None), Submission.contract_id == Meter.contract_id)
+        waiting = exists().where(
+            Meter.tenant_id == Account.tenant_id,
+            Meter.account_id == Account.id,
+            ~exists().where(submitted, covered),
+        )
+    else:
+        has_meters = exists().where(
+            Meter.tenant_id == Account.tenant_id, Meter.account_id == Account.id
+        )
+        waiting = and_(has_meters, ~exists().where(submitted))
+    conditions = [Account.closed_on.is_(None), waiting]
     if not rules.common_house_meter:
         conditions.append(Account.common_house_meter.is_(False))
     if not rules.private_house:
