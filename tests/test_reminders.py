@@ -53,7 +53,10 @@ def test_moscow_is_reminded_at_ten_moscow_time_when_its_window_opens(outbox, res
 def test_moscow_and_novosibirsk_on_the_same_utc_day_each_at_their_own_ten(
     outbox, residents, app_context, tenants
 ):
-    # Give Moscow Novosibirsk's window: the same local day, four hours apart in UTC.
+    # Give Moscow Novosibirsk's window: the same local day, four hours apart in UTC. With the real
+    # windows the two never meet: 10:00 in both zones is the same UTC day only on the same local
+    # date, Novosibirsk reminds on the 20th and 24th, and Moscow's working-day reminders fall on
+    # the 2nd–13th and 25th–30th (every month of 2025–2100 on the RU calendar).
     row = db.session.scalar(select(Tenant).where(Tenant.slug == "moscow"))
     config = dict(row.config)
     config["readings"] = {
@@ -70,6 +73,24 @@ def test_moscow_and_novosibirsk_on_the_same_utc_day_each_at_their_own_ten(
     assert _reminded(outbox) == ["novosibirsk@example.ru"]
     tick("2026-11-20T07:00:00Z")
     assert _reminded(outbox) == ["moscow@example.ru", "novosibirsk@example.ru"]
+
+
+def test_moscow_time_and_novosibirsk_time_on_the_same_utc_day_with_the_real_windows(
+    outbox, app_context, tenants
+):
+    # Cheboksary keeps Moscow time and, like Novosibirsk, opens its window on the 20th.
+    for slug in ("cheboksary", "novosibirsk"):
+        tenant = tenants[slug]
+        make_resident(tenant, make_account(tenant), email=f"{slug}@example.ru")
+
+    tick("2026-11-20T02:59:00Z")
+    assert _reminded(outbox) == []
+    tick("2026-11-20T03:00:00Z")  # 10:00 in Novosibirsk, 06:00 in Cheboksary
+    assert _reminded(outbox) == ["novosibirsk@example.ru"]
+    tick("2026-11-20T06:59:00Z")
+    assert _reminded(outbox) == ["novosibirsk@example.ru"]
+    tick("2026-11-20T07:00:00Z")  # 10:00 in Cheboksary
+    assert _reminded(outbox) == ["cheboksary@example.ru", "novosibirsk@example.ru"]
 
 
 def test_closing_reminder_two_days_ahead_for_a_six_day_window(outbox, residents):
