@@ -53,6 +53,21 @@ def test_staff_sign_in_with_any_case_of_the_login_and_land_on_the_console(
     assert 'href="/admin/accounts"' in page
 
 
+def test_the_console_is_framed_as_the_console_not_as_the_residents_portal(
+    client, app_context, tenants
+):
+    make_staff(tenants["moscow"], login="petrova", role="clerk")
+    login_page = text(client.get("/admin/login", base_url=base("moscow")))
+    staff_sign_in(client, "moscow", "petrova")
+    console = text(client.get("/admin", base_url=base("moscow")))
+    portal = text(client.get("/login", base_url=base("moscow")))
+    for page in (login_page, console):
+        assert "Консоль водоканала" in page
+        assert "Личный кабинет абонента" not in page
+        assert 'id="contacts-title"' not in page  # the residents' contacts footer
+    assert "Личный кабинет абонента" in portal and 'id="contacts-title"' in portal
+
+
 def test_wrong_password_and_unknown_login_get_the_same_answer(client, app_context, tenants):
     make_staff(tenants["moscow"], login="petrova")
     wrong = staff_sign_in(client, "moscow", "petrova", "not-the-password")
