@@ -257,3 +257,46 @@ def test_a_service_another_company_bills_has_no_charges(app_context, tenants, tm
         )
     ]
     assert charges(novosibirsk) == []
+
+
+def tariff_list(tenant):
+    from app.billing.statement import tariffs
+
+    with tenant_scope(tenant):
+        return [(t.service, t.tariff_kopecks, t.effective_from) for t in tariffs(tenant)]
+
+
+def test_the_tariff_list_follows_every_import_and_a_refused_file_leaves_it(
+    account, angarsk, tmp_path
+):
+    first = write(
+        tmp_path,
+        HEADER,
+        "204817,2026-02,cold_water,4.402,51.23,225.51",
+        "204817,2026-03,cold_water,4.000,51.23,204.92",
+        "204817,2026-03,sewerage,4.000,30.00,120.00",
+    )
+    assert import_file(angarsk, "charges", first).ok
+    assert tariff_list(angarsk) == [
+        ("cold_water", 5123, date(2026, 2, 1)),
+        ("sewerage", 3000, MARCH),
+    ]
+    # The utility corrects March's cold water tariff: the list is derived again, not appended to.
+    corrected = write(tmp_path, HEADER, "204817,2026-03,cold_water,4.000,55.00,220.00")
+    assert import_file(angarsk, "charges", corrected).ok
+    assert tariff_list(angarsk) == [
+        ("cold_water", 5123, date(2026, 2, 1)),
+        ("cold_water", 5500, MARCH),
+        ("sewerage", 3000, MARCH),
+    ]
+    refused = write(
+        tmp_path, HEADER, "204817,2026-04,cold_water,4.000,60.00,240.00", "999999,2026-04,x,1,1,1"
+    )
+    assert not import_file(angarsk, "charges", refused).ok
+    assert ("cold_water", 6000, date(2026, 4, 1)) not in tariff_list(angarsk)
+
+
+def test_the_tariff_list_is_each_utilitys_own(account, angarsk, tenants, tmp_path):
+    path = write(tmp_path, HEADER, "204817,2026-03,cold_water,4.000,51.23,204.92")
+    assert import_file(angarsk, "charges", path).ok
+    assert tariff_list(tenants["cheboksary"]) == []

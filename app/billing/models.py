@@ -49,6 +49,18 @@ class Charge(TenantScoped, db.Model):
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class ServiceTariff(TenantScoped, db.Model):
+    """A tariff the utility has charged for a service and the first period charged at it: the
+    tariff list of `/billing`, derived from `charges` by every charges import (refresh_tariffs),
+    so a page view never scans the utility's charges."""
+
+    __tablename__ = "service_tariffs"
+
+    service: Mapped[str] = mapped_column(String(32), primary_key=True)
+    tariff_kopecks: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    effective_from: Mapped[date]
+
+
 class Payment(TenantScoped, db.Model):
     """One payment on an account. `import_key` identifies it within its import so that the same
     file twice stores it once (two equal payments on one day stay two)."""

@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 
 from app.accounts.models import Account
 from app.billing.models import Charge, Payment
+from app.billing.tariffs import stored_tariffs
 from app.extensions import db
 
 
@@ -268,11 +269,7 @@ def period_due(tenant, account: Account, period: date) -> PeriodDue:
 def tariffs(tenant) -> list[Tariff]:
     """The tenant's tariffs per service, derived from the imported charges: each distinct tariff
     with the first period charged at it (its effective date), oldest first."""
-    rows = db.session.execute(
-        select(Charge.service, Charge.tariff_kopecks, func.min(Charge.period).label("first"))
-        .where(Charge.tariff_kopecks.is_not(None))
-        .group_by(Charge.service, Charge.tariff_kopecks)
-    ).all()
+    rows = stored_tariffs()
     order = service_order(tenant, (row.service for row in rows))
-    found = [Tariff(row.service, row.tariff_kopecks, row.first) for row in rows]
+    found = [Tariff(row.service, row.tariff_kopecks, row.effective_from) for row in rows]
     return sorted(found, key=lambda t: (order.index(t.service), t.effective_from, t.tariff_kopecks))

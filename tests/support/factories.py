@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from app.accounts.models import Account, Meter
 from app.billing.models import Charge, Payment
+from app.billing.tariffs import refresh_tariffs
 from app.extensions import db
 from app.tenancy.context import tenant_scope
 from app.tenancy.models import Settlement
@@ -152,6 +153,7 @@ def add_charge(tenant, account, period, service, amount, *, volume=None, tariff=
         )
         db.session.add(charge)
         db.session.flush()
+        refresh_tariffs(db.session, tenant.id)  # as the import does
         return charge
 
 

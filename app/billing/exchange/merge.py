@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.billing.exchange.csvfile import Problem
 from app.billing.exchange.formats import NOT_FOUND, FileFormat
+from app.billing.tariffs import refresh_tariffs
 from app.db import UTCDateTime
 
 STAGE = "import_rows"
@@ -186,6 +187,8 @@ def apply(
     if "update" in statements:
         counts.updated = _run(session, statements["update"], params).rowcount
     counts.inserted = _run(session, statements["insert"], params).rowcount
+    if file_format.kind == "charges" and (counts.inserted or counts.updated):
+        refresh_tariffs(session, tenant_id)
     return counts
 
 
