@@ -64,7 +64,7 @@ def handle_lookup_request(request_id: uuid.UUID):
         db.session.commit()
         flash(_("Заявка %(name)s: статус сохранён.", name=row.full_name), "info")
     else:
-        errors = [error for field in form for error in field.errors]
+        errors = [str(error) for field in form for error in field.errors]
         flash(" ".join(errors) or _("Не удалось сохранить заявку."), "error")
     back = request.form.get("back_status")
     return redirect(url_for("admin.lookup_requests", status=back if back in FILTERS else None))
