@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from app.audit import AuditEntry
 from app.billing.models import Charge, ImportRun
 from app.extensions import db
 from app.tenancy.context import tenant_scope
@@ -199,6 +200,18 @@ def test_staff_download_the_readings_of_a_period(app, app_context, angarsk):
             "123.450"[: 4 + angarsk.config.readings.decimals].rstrip("."),
         ]
     ]
+
+
+def test_a_readings_download_is_audit_logged_as_a_personal_data_view(app, app_context, angarsk):
+    client = staff_client(app, angarsk, "viewer")
+    response = client.get("/admin/exchange/readings.csv?period=2026-03", base_url=base("angarsk"))
+    assert response.status_code == 200
+    with tenant_scope(angarsk):
+        db.session.expire_all()
+        entries = db.session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "readings.export")
+        ).all()
+    assert [(e.actor_kind, e.target) for e in entries] == [("staff", "2026-03")]
 
 
 def test_a_bad_export_period_is_named_at_the_field(app, app_context, angarsk):

@@ -17,6 +17,7 @@ ACTION_LABELS = {
     "lookup_request.view": _l("Просмотр заявок «Узнать номер лицевого счёта»"),
     "account.issue_login": _l("Выдача доступа"),
     "reading.enter": _l("Ввод показаний"),
+    "readings.export": _l("Выгрузка показаний"),
     "staff.invite": _l("Приглашение сотрудника"),
     "staff.update": _l("Изменение сотрудника"),
     "staff.deactivate": _l("Отключение сотрудника"),

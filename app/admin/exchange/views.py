@@ -23,6 +23,7 @@ from sqlalchemy import select
 from app import clock
 from app.admin.exchange.forms import KIND_LABELS, ExportForm, ImportForm
 from app.admin.exchange.uploads import EmptyFile, save_upload
+from app.audit import record_audit
 from app.auth.access import staff_required
 from app.billing.exchange.exports import export_readings
 from app.billing.exchange.formats import file_format
@@ -99,6 +100,9 @@ def readings_export():
     if not form.validate():
         return _page(ImportForm(), form, status=400)
     tenant = current_tenant._get_current_object()
+    # Account numbers and readings of every resident: a personal-data view (152-ФЗ).
+    record_audit("readings.export", target=f"{form.period.parsed:%Y-%m}")
+    db.session.commit()
     chunks = export_readings(tenant, form.period.parsed)
     name = f"readings-{tenant.slug}-{form.period.parsed:%Y-%m}.csv"
     return Response(
