@@ -37,7 +37,6 @@ class Charge(TenantScoped, db.Model):
         ForeignKeyConstraint(
             ["tenant_id", "account_id"], ["accounts.tenant_id", "accounts.id"], ondelete="CASCADE"
         ),
-        Index(None, "tenant_id", "period"),
     )
 
     account_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
