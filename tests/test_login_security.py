@@ -126,3 +126,14 @@ def test_next_parameter_never_leaves_the_host(client, cheboksary_resident):
 
 def test_login_is_not_served_on_the_platform_host(client):
     assert client.get("/login", base_url=base(None)).status_code == 404
+
+
+def test_an_unknown_login_mode_is_404_and_leaves_the_shared_limits_in_place(client):
+    """Any error inside a limit check sends Flask-Limiter to per-process memory for a while (as
+    if Redis were down): a made-up `?mode=` must be a plain 404, not such an error."""
+    from app.extensions import limiter
+
+    response = submit(client, "moscow", "/login?mode=nonsense", {"identifier": "x", "secret": "y"})
+
+    assert response.status_code == 404
+    assert limiter._storage_dead is False

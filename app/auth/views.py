@@ -14,19 +14,27 @@ from app.extensions import db
 from app.tenancy.context import current_tenant
 
 
-def _mode(key: str | None):
+def _find_mode(key: str | None):
     modes = current_tenant.config.login.modes
     if not key:
         return modes[0]
-    for mode in modes:
-        if mode.key == key:
-            return mode
-    abort(404)
+    return next((mode for mode in modes if mode.key == key), None)
+
+
+def _mode(key: str | None):
+    mode = _find_mode(key)
+    if mode is None:
+        abort(404)
+    return mode
 
 
 def login_attempt_key() -> str:
     """Limiter key of the account a posted login form names (normalised, per mode and tenant)."""
-    mode = _mode(request.values.get("mode"))
+    mode = _find_mode(request.values.get("mode"))
+    if mode is None:
+        # The view answers 404. No error here: Flask-Limiter takes any error in a key function
+        # for its storage being down and counts in per-process memory for a while.
+        return "login:unknown-mode"
     return attempt_key(*attempt_identity(current_tenant, mode, request.form))
 
 
