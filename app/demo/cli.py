@@ -93,7 +93,13 @@ def _figures(result: TenantDemo) -> str:
     readings = f"{result.readings} readings"
     if result.readings_until:
         readings += f" up to {result.readings_until:%Y-%m}"
-    return ", ".join([*figures, readings])
+    money = []
+    if result.charges:
+        charges = f"{result.charges} charges"
+        if result.charges_until:
+            charges += f" up to {result.charges_until:%Y-%m}"
+        money = [charges, f"{result.payments} payments"]
+    return ", ".join([*figures, readings, *money])
 
 
 def _credentials(login: str, has_demo_password: bool, password: str) -> str:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from app import clock
 from app.accounts.models import Account, Contract, Meter
 from app.auth.models import Operator, StaffUser
+from app.billing.models import Charge, Payment
 from app.db import utcnow
 from app.demo.generator import AccountGenerator, DemoSettlement
 from app.demo.history import seed_history
@@ -23,6 +24,7 @@ from app.demo.logins import (
     describe_logins,
     plan_logins,
 )
+from app.demo.money import seed_money
 from app.extensions import db
 from app.readings.models import Reading, Submission
 from app.tenancy.context import tenant_scope
@@ -35,6 +37,7 @@ OPERATOR_LOGIN = "operator"
 CREATED = "created"
 ALREADY_SEEDED = "already seeded"
 HISTORY_ADDED = "already seeded; reading history added"
+MONEY_ADDED = "charges and payments added"
 HAS_OWN_ACCOUNTS = "left alone: it has accounts of its own"
 
 
@@ -54,6 +57,9 @@ class TenantDemo:
     contracts: int
     readings: int
     readings_until: date | None  # the last period with readings
+    charges: int
+    payments: int
+    charges_until: date | None  # the last period with charges
     logins: tuple[DemoLogin, ...]
     # None: no demo admin (tenant left alone); False: an admin exists with a password of its own.
     staff_has_demo_password: bool | None
@@ -62,8 +68,8 @@ class TenantDemo:
 def seed_tenant(
     tenant: TenantSnapshot, *, accounts: int, password: DemoPassword, now: datetime | None = None
 ) -> TenantDemo:
-    """Create `accounts` demo accounts with meters, reading history and the demo sign-ins unless
-    they exist."""
+    """Create `accounts` demo accounts with meters, reading history, charges and payments and the
+    demo sign-ins unless they exist."""
     with tenant_scope(tenant):
         now = now or clock.now()
         generator = AccountGenerator(
@@ -79,6 +85,11 @@ def seed_tenant(
                 every = db.session.scalars(select(Account).options(selectinload(Account.meters)))
                 seed_history(tenant, every.all(), logins=_login_accounts(plans, stored), now=now)
                 outcome = HISTORY_ADDED
+            if _without_money():
+                # Demo data from before charges and payments existed: add them from the readings.
+                every = db.session.scalars(select(Account).options(selectinload(Account.meters)))
+                seed_money(tenant, every.all(), logins=_login_accounts(plans, stored), now=now)
+                outcome = f"{outcome}; {MONEY_ADDED}"
         elif _count(Account):
             # Never mix demo people (and a published password) into a utility's real data.
             outcome = HAS_OWN_ACCOUNTS
@@ -89,7 +100,9 @@ def seed_tenant(
             db.session.add_all([*planned, *extra, *residents])
             db.session.flush()
             stored = {account_key(account): account for account in planned}
-            seed_history(tenant, [*planned, *extra], logins=_login_accounts(plans, stored), now=now)
+            logins = _login_accounts(plans, stored)
+            seed_history(tenant, [*planned, *extra], logins=logins, now=now)
+            seed_money(tenant, [*planned, *extra], logins=logins, now=now)
             outcome = CREATED
         staff = None if outcome == HAS_OWN_ACCOUNTS else _ensure_staff_admin(tenant, password)
         db.session.flush()
@@ -102,6 +115,9 @@ def seed_tenant(
             contracts=_count(Contract),
             readings=_count(Reading),
             readings_until=db.session.scalar(select(func.max(Reading.period))),
+            charges=_count(Charge),
+            payments=_count(Payment),
+            charges_until=db.session.scalar(select(func.max(Charge.period))),
             logins=tuple(describe_logins(plans, stored)),
             staff_has_demo_password=staff,
         )
@@ -168,6 +184,11 @@ def _login_accounts(plans: list[LoginPlan], stored: dict[tuple, Account]) -> lis
 def _without_history() -> bool:
     """True when the tenant's demo data has no contracts and no readings yet."""
     return not _count(Submission) and not _count(Contract)
+
+
+def _without_money() -> bool:
+    """True when the tenant's demo data has no charges and no payments yet."""
+    return not _count(Charge) and not _count(Payment)
 
 
 def _ensure_staff_admin(tenant: TenantSnapshot, password: DemoPassword) -> bool:
