@@ -97,6 +97,9 @@ class Tariffs:
 
 @dataclass
 class MoneyRows:
+    """What the generator made, written by `write()`: one INSERT per table, then the tariff list
+    derived from the charges as a charges import does."""
+
     tenant_id: int
     charges: list[dict] = field(default_factory=list)
     payments: list[dict] = field(default_factory=list)
@@ -133,9 +136,7 @@ class MoneyGenerator:
         """Charges and payments of one account; `consumption` maps (meter id, period) to m³/1000
         read for it; `payer` (exact, arrears:N, overpays) overrides the drawn habit."""
         volumes = self._volumes(account, consumption)
-        totals = []
-        for period in self.periods:
-            totals.append(self._charge(account, period, volumes))
+        totals = [self._charge(account, period, volumes) for period in self.periods]
         self._payments(account, totals, payer or self._draw_payer())
 
     def _draw_payer(self) -> str:
