@@ -15,11 +15,12 @@ from app.accounts.models import Account
 from app.billing import statement
 from app.billing.models import Charge, Payment, ServiceTariff
 from app.billing.web.payers import sees_statement
-from app.demo.history import add_months, current_period
+from app.demo.history import current_period
 from app.demo.logins import DemoPassword
 from app.demo.money import CHANNELS, Tariffs
 from app.demo.services import ALREADY_SEEDED, CREATED, seed_tenant
 from app.extensions import db
+from app.periods import add_months
 from app.readings.models import Reading, ReadingVersion
 from app.tenancy.context import tenant_scope
 from tests.support.readings import freeze, sign_in

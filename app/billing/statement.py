@@ -25,6 +25,7 @@ from app.accounts.models import Account
 from app.billing.models import Charge, Payment
 from app.billing.tariffs import stored_tariffs
 from app.extensions import db
+from app.periods import add_months
 
 
 @dataclass(frozen=True)
@@ -126,12 +127,6 @@ class Tariff:
     service: str
     tariff_kopecks: int
     effective_from: date  # the first period charged at this tariff
-
-
-def add_months(period: date, months: int) -> date:
-    """The first day of the month `months` after (or before) `period`'s month."""
-    index = period.year * 12 + period.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def month_end(period: date) -> date:

@@ -22,6 +22,7 @@ from app.accounts.models import Account, Contract, Meter
 from app.db import new_id
 from app.demo.generator import Deck
 from app.extensions import db
+from app.periods import add_months
 from app.readings.models import Reading, ReadingVersion, Submission
 from app.readings.values import meter_maximum
 from app.readings.windows import ReadingWindow, window_opening_in, window_state
@@ -47,12 +48,6 @@ def current_period(tenant, moment: datetime) -> date:
     """The period readings are taken for now: the open window's, else the next window's."""
     state = window_state(tenant, moment)
     return (state.open or state.upcoming).period
-
-
-def add_months(period: date, months: int) -> date:
-    """The first day of the month `months` away from `period`'s."""
-    index = period.year * 12 + period.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
 
 
 @dataclass

@@ -27,8 +27,9 @@ from app.billing.tariffs import refresh_tariffs
 from app.billing.web.payers import payer_groups, sees_statement
 from app.db import new_id
 from app.demo.generator import Deck
-from app.demo.history import HISTORY_PERIODS, add_months, current_period
+from app.demo.history import HISTORY_PERIODS, current_period
 from app.extensions import db
+from app.periods import add_months
 from app.readings.models import Reading, ReadingVersion
 
 PERIODS = HISTORY_PERIODS[1]  # charged periods: the months of the reading history

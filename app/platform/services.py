@@ -13,6 +13,7 @@ from app.admin.overview import TenantCounts, tenant_counts
 from app.billing.models import ImportRun
 from app.extensions import db
 from app.jobs.models import DEAD, TenantJob
+from app.periods import add_months
 from app.readings.models import Submission
 from app.readings.windows import ReadingWindow, window_at, window_opening_in
 from app.tenancy.context import tenant_scope
@@ -51,8 +52,8 @@ def current_or_last_window(tenant: TenantSnapshot, moment: datetime) -> tuple[Re
         return current, True
     local = moment.astimezone(zone)
     for offset in (0, 1, 2):  # a window opens every month; the latest closed one is near
-        year, month = divmod(local.year * 12 + local.month - 1 - offset, 12)
-        candidate = window_opening_in(window, zone, year, month + 1)
+        month = add_months(local.date(), -offset)
+        candidate = window_opening_in(window, zone, month.year, month.month)
         if candidate.closes_at <= local:
             return candidate, False
     raise AssertionError("a window closes every month")

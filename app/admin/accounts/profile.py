@@ -9,7 +9,8 @@ from datetime import date
 from app.accounts.models import Account, Contract
 from app.admin.office import linked_identities
 from app.auth.models import Resident
-from app.billing.statement import Balance, Statement, add_months, balance, latest_period, statement
+from app.billing.statement import Balance, Statement, balance, latest_period, statement
+from app.periods import add_months
 from app.readings.archive.history import History, HistoryFilter, load_history
 from app.readings.sheet import account_contracts
 

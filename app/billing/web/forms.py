@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import ValidationError
 
-from app.billing.statement import add_months
+from app.periods import add_months
 from app.readings.archive.forms import MonthField
 
 DEFAULT_MONTHS = 12

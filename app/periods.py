@@ -1,0 +1,11 @@
+"""Billing periods: a month, named by its first day (SPEC §3, §4)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+
+def add_months(period: date, months: int) -> date:
+    """The first day of the month `months` after (or before, if negative) `period`'s month."""
+    index = period.year * 12 + period.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
