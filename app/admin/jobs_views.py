@@ -17,9 +17,7 @@ RETRY_ROLES = ("admin",)
 @staff_required()
 def jobs():
     """The tenant's jobs, newest first; failed ones by default."""
-    name = request.args.get("status", "failed")
-    if name not in browse.FILTERS:
-        name = "failed"
+    name = browse.chosen_filter(request.args.get("status"))
     return render_template(
         "admin/jobs.html",
         status=name,

@@ -44,6 +44,12 @@ FILTER_LABELS = {
 }
 PER_PAGE = 50
 
+
+def chosen_filter(value: str | None) -> str:
+    """The list filter a `?status=` asks for; failed jobs when it names none."""
+    return value if value in FILTERS else "failed"
+
+
 Job = TenantJob | PlatformJob
 
 

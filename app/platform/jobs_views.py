@@ -16,9 +16,7 @@ from app.jobs.runner import job_tenant_scope
 @operator_required
 def jobs():
     """Each utility's jobs (and the platform's own), failed ones by default."""
-    name = request.args.get("status", "failed")
-    if name not in browse.FILTERS:
-        name = "failed"
+    name = browse.chosen_filter(request.args.get("status"))
     return render_template(
         "platform/jobs.html",
         status=name,
