@@ -81,6 +81,22 @@ def _begin_sqlite(connection):
         connection.exec_driver_sql("BEGIN")
 
 
+def use_once(session, stamp, row_id) -> bool:
+    """Stamp a one-time row (a link, an invitation, a pass) as used now, through its nullable
+    timestamp column `stamp` (e.g. `AuthToken.used_at`); False when it already was. A conditional
+    UPDATE: of two simultaneous uses, exactly one succeeds."""
+    from sqlalchemy import update
+
+    model = stamp.class_
+    used = session.execute(
+        update(model)
+        .where(model.id == row_id, stamp.is_(None))
+        .values({stamp.key: utcnow()})
+        .execution_options(synchronize_session="fetch")
+    )
+    return used.rowcount == 1
+
+
 def dialect_insert(session, model):
     """INSERT with ON CONFLICT support for the session's database (PostgreSQL or SQLite)."""
     from sqlalchemy.dialects import postgresql, sqlite

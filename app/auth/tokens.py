@@ -13,7 +13,7 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from app.auth.models import AuthToken, Resident
-from app.db import utcnow
+from app.db import use_once, utcnow
 from app.extensions import db
 
 
@@ -66,14 +66,7 @@ def peek_token(raw: str, purpose: str) -> Resident:
 def redeem_token(raw: str, purpose: str) -> Resident:
     """Whose the token is, marking it used; InvalidToken or ExpiredToken otherwise."""
     token = _open_token(raw, purpose)
-    # A conditional update, so two simultaneous uses of one link cannot both succeed.
-    used = db.session.execute(
-        update(AuthToken)
-        .where(AuthToken.id == token.id, AuthToken.used_at.is_(None))
-        .values(used_at=utcnow())
-        .execution_options(synchronize_session="fetch")
-    )
-    if used.rowcount != 1:
+    if not use_once(db.session, AuthToken.used_at, token.id):
         raise InvalidToken(purpose)
     return token.resident
 

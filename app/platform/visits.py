@@ -18,11 +18,11 @@ import secrets
 import uuid
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from app.auth.models import Operator
 from app.auth.principal import Principal
-from app.db import utcnow
+from app.db import use_once, utcnow
 from app.extensions import db
 from app.platform.models import OperatorEntry
 from app.tenancy.context import tenant_scope
@@ -100,13 +100,8 @@ def redeem_entry(raw: str, tenant: TenantSnapshot) -> OperatorVisit | None:
     )
     if entry is None or entry.used_at is not None or entry.expires_at <= utcnow():
         return None
-    used = db.session.execute(
-        update(OperatorEntry)
-        .where(OperatorEntry.id == entry.id, OperatorEntry.used_at.is_(None))
-        .values(used_at=utcnow())
-        .execution_options(synchronize_session="fetch")
-    )
+    used = use_once(db.session, OperatorEntry.used_at, entry.id)
     operator = db.session.get(Operator, entry.operator_id)
-    if used.rowcount != 1 or operator is None or not operator.active:
+    if not used or operator is None or not operator.active:
         return None
     return OperatorVisit(operator, tenant.id)

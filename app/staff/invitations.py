@@ -15,7 +15,7 @@ from app.admin.labels import ROLE_LABELS
 from app.auth.identity import is_valid_login, login_rule, normalise_login
 from app.auth.models import StaffUser
 from app.auth.passwords import hash_password
-from app.db import utcnow
+from app.db import use_once, utcnow
 from app.extensions import db
 from app.mail.rendering import send_templated_mail
 from app.registration.mailing import hours_in_words
@@ -135,13 +135,7 @@ def accept_invitation(raw: str, login: str, password: str) -> StaffUser:
     problems = new_password_problems(password, login=login)
     if problems:
         raise StaffProblem("password", " ".join(problems))
-    used = db.session.execute(
-        update(StaffInvitation)
-        .where(StaffInvitation.id == invitation.id, StaffInvitation.accepted_at.is_(None))
-        .values(accepted_at=utcnow())
-        .execution_options(synchronize_session="fetch")
-    )
-    if used.rowcount != 1:
+    if not use_once(db.session, StaffInvitation.accepted_at, invitation.id):
         raise InvalidInvitation(raw)
     staff = StaffUser(
         login=login,
