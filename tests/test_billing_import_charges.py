@@ -300,3 +300,47 @@ def test_the_tariff_list_is_each_utilitys_own(account, angarsk, tenants, tmp_pat
     path = write(tmp_path, HEADER, "204817,2026-03,cold_water,4.000,51.23,204.92")
     assert import_file(angarsk, "charges", path).ok
     assert tariff_list(tenants["cheboksary"]) == []
+
+
+@pytest.mark.parametrize("stored_before", [False, True])
+def test_a_row_twice_in_the_file_is_refused_whether_or_not_it_is_stored(
+    account, angarsk, tmp_path, stored_before
+):
+    # A file of new rows is inserted without looking for repeats first: the table's key finds
+    # them, and then the rows are named as they are in any other file.
+    if stored_before:
+        import_file(angarsk, "charges", write(tmp_path, HEADER, "204817,2026-03,cold_water,1,1,1"))
+    before = charges(angarsk)
+    path = write(
+        tmp_path,
+        HEADER,
+        "204817,2026-03,cold_water,1,1,1",
+        "204817,2026-03,hot_water,1,1,1",
+        "204817,2026-03,cold_water,2,2,2",
+    )
+
+    result = import_file(angarsk, "charges", path)
+
+    assert messages(result) == [(4, "service", "повторяет строку 2")]
+    assert charges(angarsk) == before
+
+
+def test_a_file_of_new_rows_goes_in_with_one_insert(account, angarsk, tmp_path, monkeypatch):
+    from app.billing.exchange import merge
+
+    path = write(
+        tmp_path,
+        HEADER,
+        "204817,2026-03,cold_water,1,1,1",
+        "204817,2026-03,hot_water,2,2,2",
+    )
+    searched = []
+    real = merge.check_repeats
+    monkeypatch.setattr(
+        merge, "check_repeats", lambda *args, **kwargs: searched.append(1) or real(*args, **kwargs)
+    )
+
+    result = import_file(angarsk, "charges", path)
+
+    assert (result.inserted, result.updated, result.unchanged) == (2, 0, 0)
+    assert searched == []  # no search for repeats: the key had nothing to refuse

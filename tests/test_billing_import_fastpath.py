@@ -141,6 +141,69 @@ def test_payments_alike_on_both_paths(app_context, angarsk, tmp_path, monkeypatc
 
 
 @pytest.mark.parametrize(
+    "cells",
+    [
+        "1e3,1,1",  # PostgreSQL reads it as 1000; the parsers do not
+        "+5,1,1",
+        "007,1,1",  # the parsers accept leading zeros: the casting SQL hands them over
+        "NaN,1,1",
+        "Infinity,1,1",
+        "1,1,-0",
+        "5.,1,1",
+        ".5,1,1",
+        "1,1.500,1",
+        "1,1,99999999999999",  # a kopeck sum past BIGINT's comfort
+        "1,1,много",  # no number at all: the cast fails and the guarded SQL runs
+    ],
+)
+def test_numbers_postgresql_would_read_differently_are_parsed_as_python_does(
+    app_context, angarsk, tmp_path, monkeypatch, spy, cells
+):
+    make_account(angarsk, number="204817")
+    path = write(
+        tmp_path,
+        CHARGES,
+        "204817,2026-03,cold_water,4.402,51.23,225.51",
+        f"204817,2026-03,hot_water,{cells}",
+    )
+
+    (fast, slow) = both_paths(monkeypatch, angarsk, "charges", path, Charge, CHARGE_COLUMNS)
+
+    assert spy == [2]
+    assert fast == slow
+
+
+@pytest.mark.parametrize(
+    ("kind", "row"),
+    [
+        ("charges", "204817,2026-3,cold_water,1,1,1"),
+        ("charges", "204817,202603,cold_water,1,1,1"),
+        ("charges", "204817,1999-12,cold_water,1,1,1"),
+        ("charges", "204817,2026-13,cold_water,1,1,1"),
+        ("payments", "204817,2026-3-5,10,касса"),
+        ("payments", "204817,20260305,10,касса"),
+        ("payments", "204817,today,10,касса"),
+        ("payments", "204817,1999-12-31,10,касса"),
+        ("payments", "204817,2026-02-30,10,касса"),
+    ],
+)
+def test_dates_postgresql_would_read_differently_are_parsed_as_python_does(
+    app_context, angarsk, tmp_path, monkeypatch, spy, kind, row
+):
+    make_account(angarsk, number="204817")
+    header, model = (CHARGES, Charge) if kind == "charges" else (PAYMENTS, Payment)
+    columns = CHARGE_COLUMNS if kind == "charges" else (Payment.paid_on, Payment.amount_kopecks)
+
+    (fast, slow) = both_paths(
+        monkeypatch, angarsk, kind, write(tmp_path, header, row), model, columns
+    )
+
+    assert spy == [1]
+    assert fast == slow
+    assert fast[0]  # each of them is refused
+
+
+@pytest.mark.parametrize(
     "lines",
     [
         (CHARGES, "204817,2026-03,cold_water,1,1,1", "", "204817,2026-04,cold_water,1,1,1"),

@@ -1,6 +1,8 @@
 """The PostgreSQL fast path of the big billing files (charges, payments): the file goes to the
 server as it is, by `COPY … (FORMAT csv)`, exactly as a plain load would, and the cells are checked
-and converted there, set-based, by SQL that accepts only the strict forms a billing system writes.
+and converted there, set-based, by SQL that accepts only the strict forms a billing system writes:
+first by PostgreSQL's own casts (`Cast`: cheap, but one unreadable cell fails the statement), then,
+if a cell failed them, by regular expressions guarding every cast.
 
 The few rows SQL does not accept (a typo, «1 234,56», a bad period) are read back and parsed by the
 same Python parsers as every other file, so they get the same line, column and reason — and a row
@@ -16,10 +18,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from psycopg import errors as pg_errors
-from sqlalchemy import text
+from sqlalchemy import exc, text
 from sqlalchemy.orm import Session
 
 from app.billing.exchange import postgres
@@ -117,6 +120,86 @@ def cell_sql(
     return forms.get(name)
 
 
+@dataclass(frozen=True)
+class Cast:
+    """The cheaper SQL of a number or date column for clean files: PostgreSQL casts the cell
+    itself — and fails the whole statement on the first cell that is no number or date at all,
+    when the guarded `cell_sql` forms run instead. A cast cell is accepted only when the cast gives
+    back exactly the text written, so «1e3», «+5» or «007» still go to the Python parsers."""
+
+    typed: str  # SQL over {c} (the raw cell): its typed value
+    check: str  # SQL over {n} (the typed value) and {c}
+    value: str  # SQL over {n}
+
+
+def _number(scale: int, digits: int, *, minimum: int | None, factor: int) -> Cast:
+    check = f"{{n}}::text = {{c}} AND scale({{n}}) <= {scale} AND abs({{n}}) < 1e{digits}"
+    if minimum is not None:
+        check += " AND {n} >= 0" if minimum <= 0 else " AND {n} > 0"
+    return Cast("{c}::numeric", check, f"({{n}} * {factor})::bigint")
+
+
+_FIRST, _LAST = "'2000-01-01'", "'2100-12-31'"
+_CASTS: dict[str, dict[str, Cast]] = {
+    "charges": {
+        "period": Cast(
+            "({c} || '-01')::date",
+            f"to_char({{n}}, 'YYYY-MM') = {{c}} AND {{n}} BETWEEN {_FIRST} AND {_LAST}",
+            "{n}",
+        ),
+        "volume": _number(3, 12, minimum=0, factor=1000),
+        "tariff": _number(2, 13, minimum=0, factor=100),
+        "amount": _number(2, 13, minimum=None, factor=100),
+    },
+    "payments": {
+        "paid_on": Cast(
+            "{c}::date",
+            f"to_char({{n}}, 'YYYY-MM-DD') = {{c}} AND {{n}} BETWEEN {_FIRST} AND {_LAST}",
+            "{n}",
+        ),
+        "amount": _number(2, 13, minimum=1, factor=100),
+    },
+}
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """How RAW's cells become STAGE's values: the rows read (`source`, aliased r), the test a
+    row passes (`good`) and the values staged."""
+
+    source: str
+    good: str
+    values: list[str]
+
+
+def _plan(spec: FileFormat, header, forms: dict, casts: dict[str, Cast]) -> _Plan:
+    checks, values, typed = [], [], []
+    for column in spec.columns:
+        if column.name not in header:  # an optional column left out: settlement
+            values.append("NULL")
+            continue
+        raw = f"nullif(r.{column.name}, '')"
+        form, cast = forms.get(column.name), casts.get(column.name)
+        if form is None:
+            checks.append(f"{raw} IS NULL")
+            values.append("NULL")
+            continue
+        check, value, required = form
+        if cast is not None:
+            typed.append(f"{cast.typed.replace('{c}', raw)} AS cast_{column.name}")
+            n = f"r.cast_{column.name}"
+            check, value = (part.replace("{n}", n) for part in (cast.check, cast.value))
+        check, value = (part.replace("{c}", raw) for part in (check, value))
+        checks.append(
+            f"CASE WHEN {raw} IS NULL THEN {'false' if required else 'true'} "
+            f"ELSE coalesce({check}, false) END"
+        )
+        values.append(f"CASE WHEN {raw} IS NULL THEN NULL ELSE {value} END")
+    # OFFSET 0 keeps the subquery whole: each cell is cast once, not once per mention.
+    source = f"(SELECT r.*, {', '.join(typed)} FROM {RAW} r OFFSET 0) r" if typed else f"{RAW} r"
+    return _Plan(source, " AND ".join(checks) or "true", values)
+
+
 def applies(spec: FileFormat) -> bool:
     """True for the kinds SQL can check on its own (no cross-column rule)."""
     return spec.kind in ("charges", "payments") and spec.check is None
@@ -155,36 +238,32 @@ def stage_file(
     session.execute(
         text(f"CREATE TEMP TABLE {STAGE} (line integer NOT NULL, {columns}) ON COMMIT DROP")
     )
-    checks, values = [], []
-    for column in spec.columns:
-        if column.name not in header:  # an optional column left out: settlement
-            values.append("NULL")
-            continue
-        raw = f"nullif(r.{column.name}, '')"
-        form = cell_sql(
-            spec.kind, column.name, pattern=pattern, services=services, settlements=settlements
+    forms = {
+        column.name: form
+        for column in spec.columns
+        if (
+            form := cell_sql(
+                spec.kind, column.name, pattern=pattern, services=services, settlements=settlements
+            )
         )
-        if form is None:
-            checks.append(f"{raw} IS NULL")
-            values.append("NULL")
-            continue
-        check, value = (part.replace("{c}", raw) for part in form[:2])
-        required = form[2]
-        checks.append(
-            f"CASE WHEN {raw} IS NULL THEN {'false' if required else 'true'} "
-            f"ELSE coalesce({check}, false) END"
-        )
-        values.append(f"CASE WHEN {raw} IS NULL THEN NULL ELSE {value} END")
-    good = " AND ".join(checks) or "true"
+    }
     names = ", ".join(column.name for column in spec.columns)
-    staged = session.execute(
-        text(
-            f"INSERT INTO {STAGE} (line, {names}) SELECT r.line, {', '.join(values)} "
-            f"FROM {RAW} r WHERE {good}"
+    plans = [_plan(spec, header, forms, _CASTS.get(spec.kind, {})), _plan(spec, header, forms, {})]
+    for plan in plans:
+        statement = text(
+            f"INSERT INTO {STAGE} (line, {names}) SELECT r.line, {', '.join(plan.values)} "
+            f"FROM {plan.source} WHERE {plan.good}"
         )
-    ).rowcount
+        attempt = session.begin_nested()
+        try:
+            staged = session.execute(statement).rowcount
+        except exc.DataError:
+            attempt.rollback()  # a cell no cast can read: the guarded forms look at each first
+            continue
+        attempt.commit()
+        break
     if staged < rows:  # a clean file skips this second pass over every row's checks
-        _python_rows(session, spec, header, good, parse_row)
+        _python_rows(session, spec, header, plan, parse_row)
     session.execute(text(f"DROP TABLE {RAW}"))
     session.execute(text(f"ANALYZE {STAGE}"))
     savepoint.commit()
@@ -215,10 +294,13 @@ def _copy_raw(session: Session, header, encoding: str, delimiter: str, path) -> 
         return cursor.rowcount, quoted
 
 
-def _python_rows(session: Session, spec: FileFormat, header, good: str, parse_row) -> None:
+def _python_rows(session: Session, spec: FileFormat, header, plan: _Plan, parse_row) -> None:
     """Rows SQL did not accept: parsed in Python (problems recorded there), the valid staged."""
     found = session.execute(
-        text(f"SELECT line, {', '.join(header)} FROM {RAW} r WHERE NOT ({good}) ORDER BY line")
+        text(
+            f"SELECT r.line, {', '.join(f'r.{name}' for name in header)} FROM {plan.source} "
+            f"WHERE NOT ({plan.good}) ORDER BY r.line"
+        )
     )
     names = list(header)
     insert = text(

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Date, bindparam, text
+from sqlalchemy import Date, bindparam, exc, text
 from sqlalchemy.orm import Session
 
 from app.billing.exchange.csvfile import Problem
@@ -103,12 +103,24 @@ class Checked:
     count: int = 0
     unknown_accounts: int = 0
 
+    def joined(self, other: Checked) -> Checked:
+        """Both findings, the problems in line order."""
+        problems = sorted(self.problems + other.problems, key=lambda problem: problem.line)
+        return Checked(
+            problems, self.count + other.count, self.unknown_accounts + other.unknown_accounts
+        )
+
 
 def check(
-    session: Session, file_format: FileFormat, *, several_settlements: bool, limit: int
+    session: Session,
+    file_format: FileFormat,
+    *,
+    several_settlements: bool,
+    limit: int,
+    repeats: bool = True,
 ) -> Checked:
     """Problems only the whole file shows: unknown accounts, numbers found in several
-    settlements, rows repeating an earlier one."""
+    settlements and — unless `repeats` is False — rows repeating an earlier one."""
     checked = Checked([])
     resolved = file_format.kind != "accounts"
     if resolved:
@@ -129,38 +141,51 @@ def check(
             limit,
             lambda line: Problem(line, "account_number", AMBIGUOUS),
         )
-    if file_format.key:
-        # Resolved rows are told apart by account id: one number may be two accounts in two
-        # settlements.
-        key = [
-            "account_id" if resolved and name == "account_number" else name
-            for name in file_format.key
-        ]
-        table = RESOLVED if resolved else STAGE
-        columns = ", ".join(key)
-        joined = " AND ".join(f"r.{name} = d.{name}" for name in key)
-        found = session.execute(
-            text(
-                f"""
-                SELECT r.line, d.first_line, count(*) OVER ()
-                FROM {table} r
-                JOIN (SELECT {columns}, min(line) AS first_line FROM {table}
-                      WHERE {key[0]} IS NOT NULL
-                      GROUP BY {columns} HAVING count(*) > 1) d ON {joined}
-                WHERE r.line > d.first_line
-                ORDER BY r.line LIMIT :limit
-                """
-            ),
-            {"limit": limit},
-        ).all()
-        for line, first_line, _count in found:
-            checked.problems.append(
-                Problem(line, file_format.key[-1], f"повторяет строку {first_line}")
-            )
-        checked.count += found[0][2] if found else 0
+    if repeats:
+        _check_repeats(checked, session, file_format, limit)
     checked.problems.sort(key=lambda problem: problem.line)
     del checked.problems[limit:]
     return checked
+
+
+def check_repeats(session: Session, file_format: FileFormat, *, limit: int) -> Checked:
+    """Rows repeating an earlier row of the file (the file's key twice)."""
+    checked = Checked([])
+    _check_repeats(checked, session, file_format, limit)
+    return checked
+
+
+def _check_repeats(checked: Checked, session: Session, file_format: FileFormat, limit) -> None:
+    if not file_format.key:
+        return
+    # Resolved rows are told apart by account id: one number may be two accounts in two
+    # settlements.
+    resolved = file_format.kind != "accounts"
+    key = [
+        "account_id" if resolved and name == "account_number" else name for name in file_format.key
+    ]
+    table = RESOLVED if resolved else STAGE
+    columns = ", ".join(key)
+    joined = " AND ".join(f"r.{name} = d.{name}" for name in key)
+    found = session.execute(
+        text(
+            f"""
+            SELECT r.line, d.first_line, count(*) OVER ()
+            FROM {table} r
+            JOIN (SELECT {columns}, min(line) AS first_line FROM {table}
+                  WHERE {key[0]} IS NOT NULL
+                  GROUP BY {columns} HAVING count(*) > 1) d ON {joined}
+            WHERE r.line > d.first_line
+            ORDER BY r.line LIMIT :limit
+            """
+        ),
+        {"limit": limit},
+    ).all()
+    for line, first_line, _count in found:
+        checked.problems.append(
+            Problem(line, file_format.key[-1], f"повторяет строку {first_line}")
+        )
+    checked.count += found[0][2] if found else 0
 
 
 def _collect(checked: Checked, session: Session, sql: str, limit: int, problem) -> int:
@@ -169,6 +194,31 @@ def _collect(checked: Checked, session: Session, sql: str, limit: int, problem) 
     total = rows[0][1] if rows else 0
     checked.count += total
     return total
+
+
+def appendable(file_format: FileFormat) -> bool:
+    """True when the table's primary key is the file's key, so that `append` can try the rows
+    as all new and let the key refuse a row already stored or repeated in the file."""
+    return file_format.kind in _APPENDS
+
+
+def append(
+    session: Session, file_format: FileFormat, *, tenant_id: int, now: datetime
+) -> Counts | None:
+    """Insert every row as new — the usual monthly charges file, for a period not imported
+    yet — in one INSERT that looks for nothing first; None, and nothing written, when the
+    primary key refuses a row (stored already, or twice in the file): `check_repeats` and
+    `apply` then do it the careful way."""
+    attempt = session.begin_nested()
+    try:
+        result = _run(session, _APPENDS[file_format.kind], {"tenant": tenant_id, "now": now})
+    except exc.IntegrityError:
+        attempt.rollback()
+        return None
+    attempt.commit()
+    counts = Counts(inserted=result.rowcount)
+    _applied(session, file_format, tenant_id, counts)
+    return counts
 
 
 def apply(
@@ -187,9 +237,14 @@ def apply(
     if "update" in statements:
         counts.updated = _run(session, statements["update"], params).rowcount
     counts.inserted = _run(session, statements["insert"], params).rowcount
+    _applied(session, file_format, tenant_id, counts)
+    return counts
+
+
+def _applied(session: Session, file_format: FileFormat, tenant_id: int, counts: Counts) -> None:
+    """What follows a change of the tenant's rows."""
     if file_format.kind == "charges" and (counts.inserted or counts.updated):
         refresh_tariffs(session, tenant_id)
-    return counts
 
 
 def _accounts(d: Dialect) -> dict[str, str]:
@@ -259,6 +314,14 @@ def _meters(d: Dialect) -> dict[str, str]:
     }
 
 
+_NEW_CHARGES = f"""
+    INSERT INTO charges (tenant_id, account_id, period, service, volume_milli,
+                         tariff_kopecks, amount_kopecks, imported_at)
+    SELECT :tenant, r.account_id, r.period, r.service, r.volume, r.tariff, r.amount, :now
+    FROM {RESOLVED} r
+    """
+
+
 def _charges(d: Dialect) -> dict[str, str]:
     return {
         "update": f"""
@@ -272,10 +335,7 @@ def _charges(d: Dialect) -> dict[str, str]:
                    OR charges.amount_kopecks <> r.amount)
             """,
         "insert": f"""
-            INSERT INTO charges (tenant_id, account_id, period, service, volume_milli,
-                                 tariff_kopecks, amount_kopecks, imported_at)
-            SELECT :tenant, r.account_id, r.period, r.service, r.volume, r.tariff, r.amount, :now
-            FROM {RESOLVED} r
+            {_NEW_CHARGES}
             WHERE NOT EXISTS (SELECT 1 FROM charges c WHERE c.tenant_id = :tenant
                               AND c.account_id = r.account_id AND c.period = r.period
                               AND c.service = r.service)
@@ -305,4 +365,5 @@ def _payments(d: Dialect) -> dict[str, str]:
     }
 
 
+_APPENDS = {"charges": _NEW_CHARGES}
 _MERGES = {"accounts": _accounts, "meters": _meters, "charges": _charges, "payments": _payments}
