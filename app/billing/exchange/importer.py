@@ -133,7 +133,7 @@ def import_file(
             now = clock.now()
             counts = None
             if appendable:
-                counts = merge.append(session, spec, tenant_id=tenant.id, now=now)
+                counts = merge.append(session, backend.dialect, spec, tenant_id=tenant.id, now=now)
                 if counts is None:
                     checked = merge.check_repeats(session, spec, limit=MAX_PROBLEMS)
                     if checked.count:

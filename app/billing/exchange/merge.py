@@ -197,21 +197,23 @@ def _collect(checked: Checked, session: Session, sql: str, limit: int, problem) 
 
 
 def appendable(file_format: FileFormat) -> bool:
-    """True when the table's primary key is the file's key, so that `append` can try the rows
-    as all new and let the key refuse a row already stored or repeated in the file."""
+    """True when the table's unique key is the file's (payments: the import key), so that
+    `append` can try the rows as all new and let the key refuse a row already stored or
+    repeated in the file."""
     return file_format.kind in _APPENDS
 
 
 def append(
-    session: Session, file_format: FileFormat, *, tenant_id: int, now: datetime
+    session: Session, dialect: Dialect, file_format: FileFormat, *, tenant_id: int, now: datetime
 ) -> Counts | None:
-    """Insert every row as new — the usual monthly charges file, for a period not imported
-    yet — in one INSERT that looks for nothing first; None, and nothing written, when the
-    primary key refuses a row (stored already, or twice in the file): `check_repeats` and
+    """Insert every row as new — the usual monthly charges or payments file, for a period not
+    imported yet — in one INSERT that looks for nothing first; None, and nothing written, when
+    the table's key refuses a row (stored already, or twice in the file): `check_repeats` and
     `apply` then do it the careful way."""
     attempt = session.begin_nested()
     try:
-        result = _run(session, _APPENDS[file_format.kind], {"tenant": tenant_id, "now": now})
+        statement = _APPENDS[file_format.kind](dialect)
+        result = _run(session, statement, {"tenant": tenant_id, "now": now})
     except exc.IntegrityError:
         attempt.rollback()
         return None
@@ -343,7 +345,7 @@ def _charges(d: Dialect) -> dict[str, str]:
     }
 
 
-def _payments(d: Dialect) -> dict[str, str]:
+def _new_payments(d: Dialect) -> str:
     # The import key tells a payment already imported from a new one: the n-th equal payment
     # (account, day, amount, channel) of the file is the n-th again next time, so the same file
     # twice stores nothing new and two equal payments on one day stay two.
@@ -352,18 +354,24 @@ def _payments(d: Dialect) -> dict[str, str]:
         "coalesce(r.channel, '') || '|' || CAST(row_number() OVER ("
         "PARTITION BY r.account_id, r.paid_on, r.amount, r.channel ORDER BY r.line) AS TEXT)"
     )
+    return f"""
+        INSERT INTO payments (tenant_id, id, account_id, paid_on, amount_kopecks, channel,
+                              import_key, created_at)
+        SELECT :tenant, {d.new_id}, k.account_id, k.paid_on, k.amount, k.channel,
+               k.import_key, :now
+        FROM (SELECT r.*, {key} AS import_key FROM {RESOLVED} r) k
+        """
+
+
+def _payments(d: Dialect) -> dict[str, str]:
     return {
         "insert": f"""
-            INSERT INTO payments (tenant_id, id, account_id, paid_on, amount_kopecks, channel,
-                                  import_key, created_at)
-            SELECT :tenant, {d.new_id}, k.account_id, k.paid_on, k.amount, k.channel,
-                   k.import_key, :now
-            FROM (SELECT r.*, {key} AS import_key FROM {RESOLVED} r) k
+            {_new_payments(d)}
             WHERE NOT EXISTS (SELECT 1 FROM payments p WHERE p.tenant_id = :tenant
                               AND p.account_id = k.account_id AND p.import_key = k.import_key)
             """,
     }
 
 
-_APPENDS = {"charges": _NEW_CHARGES}
+_APPENDS = {"charges": lambda d: _NEW_CHARGES, "payments": _new_payments}
 _MERGES = {"accounts": _accounts, "meters": _meters, "charges": _charges, "payments": _payments}
