@@ -53,6 +53,18 @@ class Resident(Principal, TenantScoped, db.Model):
     account_links: Mapped[list[ResidentAccount]] = relationship(
         back_populates="resident", cascade="all, delete-orphan"
     )
+    # The linked accounts themselves, oldest link first: read-only, for loading them together
+    # with the resident (auth.identity); links are added and removed through `account_links`.
+    accounts = relationship(
+        "Account",
+        secondary="resident_accounts",
+        primaryjoin="and_(Resident.tenant_id == ResidentAccount.tenant_id, "
+        "Resident.id == ResidentAccount.resident_id)",
+        secondaryjoin="and_(ResidentAccount.tenant_id == Account.tenant_id, "
+        "ResidentAccount.account_id == Account.id)",
+        order_by="ResidentAccount.linked_at, Account.number",
+        viewonly=True,
+    )
 
     @property
     def is_active(self) -> bool:

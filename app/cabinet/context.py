@@ -6,7 +6,7 @@ import uuid
 
 from flask import g, session
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import joinedload
 
 from app.accounts.models import Account
@@ -22,6 +22,8 @@ def linked_accounts() -> list[Account]:
         user = current_user._get_current_object()
         if not isinstance(user, Resident):
             g.linked_accounts = []
+        elif "accounts" in inspect(user).dict:  # loaded with the resident (auth.identity)
+            g.linked_accounts = list(user.accounts)
         else:
             g.linked_accounts = list(
                 db.session.scalars(
