@@ -10,6 +10,7 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -124,6 +125,26 @@ def _to_result(submission: Submission):
     return redirect(url_for("readings.submission", submission_id=submission.id), code=303)
 
 
+class PostedSheet(NamedTuple):
+    subject: Subject
+    view: SheetView
+
+
+def _posted_sheet(account: Account, values) -> PostedSheet | Block | None:
+    """The posted sheet checked now; the Block keeping the account from submitting; or None for
+    a contract the account does not have."""
+    state = current_state(current_tenant)
+    block = reading_block(current_tenant, account, state)
+    if block is not None:
+        return block
+    contracts = account_contracts(current_tenant, account)
+    contract = chosen_contract(contracts, values.get("contract"))
+    if contracts and contract is None:
+        return None
+    subject = Subject(account, state, local_today(current_tenant), contracts, contract)
+    return PostedSheet(subject, _view(subject, values))
+
+
 @resident_required
 def post():
     """`action=edit|check|transmit` with the whole sheet; see the module docstring."""
@@ -132,21 +153,19 @@ def post():
     if action not in ACTIONS or not KEY.fullmatch(key):
         abort(400)
     account = _posted_account()
-    if action == "transmit":
-        # A double click, a second tab or a retried request: the first one's result.
+    sheet = _posted_sheet(account, values)
+    if action == "transmit" and not (isinstance(sheet, PostedSheet) and sheet.view.check.ready):
+        # A double click, a second tab or a retried request whose sheet no longer passes (the
+        # window has closed since, say): the first one's result. A sheet that passes needs no
+        # look-up here: the key's unique index finds the first one (services.record_submission).
         done = find_submission(key)
         if done is not None:
             return _to_result(done)
-    state = current_state(current_tenant)
-    block = reading_block(current_tenant, account, state)
-    if block is not None:
-        return _blocked(block, state, account)
-    contracts = account_contracts(current_tenant, account)
-    contract = chosen_contract(contracts, values.get("contract"))
-    if contracts and contract is None:
+    if sheet is None:
         abort(400)
-    subject = Subject(account, state, local_today(current_tenant), contracts, contract)
-    view = _view(subject, values)
+    if isinstance(sheet, Block):
+        return _blocked(sheet, current_state(current_tenant), account)
+    subject, view = sheet
     if action == "edit":
         return _render_form(subject, view, key)
     if not view.anything_typed:
