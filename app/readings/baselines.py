@@ -36,9 +36,10 @@ def baselines(meters: list[Meter], period: date) -> dict[tuple[uuid.UUID, int], 
     """Baseline per (meter id, zone) for readings of `period`, in one query."""
     if not meters:
         return {}
-    history: dict[tuple, list[Reading]] = defaultdict(list)
-    rows = db.session.scalars(
-        select(Reading)
+    history: dict[tuple, list] = defaultdict(list)
+    # Plain rows, not Reading objects: the form reads them once and never changes them.
+    rows = db.session.execute(
+        select(Reading.meter_id, Reading.zone, Reading.period, Reading.value_milli, Reading.flagged)
         .where(Reading.meter_id.in_([m.id for m in meters]), Reading.period <= period)
         .order_by(Reading.period)
     )
@@ -51,7 +52,7 @@ def baselines(meters: list[Meter], period: date) -> dict[tuple[uuid.UUID, int], 
     return result
 
 
-def _baseline(meter: Meter, zone: int, readings: list[Reading], period: date) -> Baseline:
+def _baseline(meter: Meter, zone: int, readings: list, period: date) -> Baseline:
     current = next((r for r in readings if r.period == period), None)
     before = [r for r in readings if r.period < period][-AVERAGE_OVER - 1 :]
     values = [(None, meter.initial_value_milli)] if meter.initial_value_milli is not None else []
