@@ -75,9 +75,10 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_i18n(app: Flask) -> None:
-    from app.i18n import select_locale, select_timezone
+    from app.i18n import install_template_gettext, select_locale, select_timezone
 
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    install_template_gettext(app)
 
 
 def register_templating(app: Flask) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 from babel.messages.pofile import read_po
+from flask import render_template_string
+from flask_babel import force_locale
 
 from tests.conftest import ROOT, host
 
@@ -74,3 +76,12 @@ def test_every_message_has_an_english_translation():
         m.id for m in template if m.id and not (english.get(m.id) and english.get(m.id).string)
     ]
     assert untranslated == []
+
+
+def test_templates_follow_a_forced_locale_and_return_to_the_request_one(app):
+    # Templates keep the request's translations (app.i18n): forcing a locale must still show.
+    with app.test_request_context("/", headers={"Host": host("moscow")}):
+        assert render_template_string("{{ _('Кабинет') }}") == "Кабинет"
+        with force_locale("en"):
+            assert render_template_string("{{ _('Кабинет') }}") == "Portal"
+        assert render_template_string("{{ _('Кабинет') }}") == "Кабинет"
