@@ -53,10 +53,13 @@ def _calendar(country: str, year: int):
     return holidays.country_holidays(country, years=[year - 1, year, year + 1])
 
 
-def _working_days(country: str, year: int, month: int) -> list[date]:
+@lru_cache(maxsize=256)
+def _working_days(country: str, year: int, month: int) -> tuple[date, ...]:
+    # Kept per process: every request asks for its window (issue 4), and a month's working days
+    # depend on the calendar alone.
     cal = _calendar(country, year)
     days = (date(year, month, d) for d in range(1, calendar.monthrange(year, month)[1] + 1))
-    return [day for day in days if cal.is_working_day(day)]
+    return tuple(day for day in days if cal.is_working_day(day))
 
 
 def _span(window, year: int, month: int) -> tuple[date, date]:
