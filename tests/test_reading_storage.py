@@ -15,6 +15,7 @@ from app.readings.models import Reading, ReadingVersion, Submission
 from app.readings.services import Author, NothingToTransmit, record_submission
 from app.readings.validation import EMPTY, OK, RowCheck
 from app.tenancy.context import tenant_scope
+from tests.conftest import count_queries
 from tests.support.factories import make_account, make_reading
 
 RESIDENT = Author("resident", None, "Иванов И. И.", "web")
@@ -62,6 +63,21 @@ def test_the_same_form_twice_is_one_submission(meter, tenants):
     again, created_again = submit(tenant, meter, 105_000, "same-key")
     assert created and not created_again and again.id == first.id
     assert count(tenant, ReadingVersion) == 1 and count(tenant, Submission) == 1
+
+
+def test_on_postgresql_a_submission_is_stored_in_one_statement(meter, tenants, test_database):
+    # Submission, versions and current readings in one round trip (app.readings.postgres).
+    if not test_database.is_postgres:
+        pytest.skip("SQLite takes three statements")
+    tenant = tenants["cheboksary"]
+    with count_queries() as seen:
+        submission, created = submit(tenant, meter, 105_000, "one-statement")
+    assert created and len([s for s in seen if "INSERT INTO" in s]) == 1
+    with tenant_scope(tenant):
+        current = db.session.execute(select(Reading.value_milli, Reading.version_id)).one()
+        version = db.session.scalars(select(ReadingVersion)).one()
+    assert (version.submission_id, version.value_milli) == (submission.id, 105_000)
+    assert current == (105_000, version.id)
 
 
 def test_only_transmittable_rows_are_stored(meter, tenants):

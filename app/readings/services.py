@@ -13,6 +13,7 @@ from sqlalchemy.orm import make_transient_to_detached
 from app.db import dialect_insert, new_id, utcnow
 from app.extensions import db
 from app.readings.models import Reading, ReadingVersion, Submission
+from app.readings.postgres import store_in_one_statement
 from app.readings.validation import RowCheck
 from app.tenancy.context import current_tenant_id
 
@@ -70,14 +71,6 @@ def record_submission(
         author_name=author.name,
         created_at=now,
     )
-    claimed = db.session.execute(
-        dialect_insert(db.session, Submission)
-        .values(**_columns(submission, Submission))
-        .on_conflict_do_nothing(index_elements=["tenant_id", "idempotency_key"])
-        .returning(Submission.id)
-    ).first()
-    if claimed is None:  # another request with this key was first
-        return find_submission(idempotency_key), False
     versions = [
         {
             "tenant_id": tenant_id,
@@ -97,6 +90,29 @@ def record_submission(
     ]
     # Core statements: the ORM's unit of work costs more than these rows are worth (issue 4's
     # benchmark: submissions are the platform's peak load).
+    columns = _columns(submission, Submission)
+    if db.session.get_bind().dialect.name == "postgresql":
+        stored = store_in_one_statement(db.session, columns, versions)
+    else:
+        stored = _store_step_by_step(columns, versions)
+    if not stored:  # another request with this key was first
+        return find_submission(idempotency_key), False
+    # The row exists already (inserted above): attach the object as persistent, not as new.
+    make_transient_to_detached(submission)
+    db.session.add(submission)
+    return submission, True
+
+
+def _store_step_by_step(submission: dict, versions: list[dict]) -> bool:
+    """`postgres.store_in_one_statement` in three statements, for SQLite."""
+    claimed = db.session.execute(
+        dialect_insert(db.session, Submission)
+        .values(**submission)
+        .on_conflict_do_nothing(index_elements=["tenant_id", "idempotency_key"])
+        .returning(Submission.id)
+    ).first()
+    if claimed is None:
+        return False
     connection = db.session.connection()
     connection.execute(ReadingVersion.__table__.insert(), versions)
     connection.execute(
@@ -110,15 +126,12 @@ def record_submission(
                 "value_milli": v["value_milli"],
                 "version_id": v["id"],
                 "flagged": v["flagged"],
-                "updated_at": now,
+                "updated_at": v["created_at"],
             }
             for v in versions
         ],
     )
-    # The row exists already (inserted above): attach the object as persistent, not as new.
-    make_transient_to_detached(submission)
-    db.session.add(submission)
-    return submission, True
+    return True
 
 
 def _columns(obj, model) -> dict:
