@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import phonenumbers
 from flask import Flask
 from flask_babel import get_locale
@@ -16,8 +18,12 @@ _DAY_NAMES = {
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
+@lru_cache(maxsize=1024)
 def format_phone(e164: str) -> str:
-    """`+78352557080` → `+7 835 255-70-80` (the national grouping residents recognise)."""
+    """`+78352557080` → `+7 835 255-70-80` (the national grouping residents recognise).
+
+    Kept per process: the footer shows the utility's phones on every page, and phonenumbers
+    takes longer than the rest of the footer."""
     try:
         number = phonenumbers.parse(e164, "RU")
     except phonenumbers.NumberParseException:
