@@ -16,6 +16,7 @@ from app.auth.models import ResidentAccount
 from app.billing.models import Payment
 from app.extensions import db
 from app.tenancy.context import tenant_scope
+from tests.conftest import count_queries
 from tests.support.factories import DEMO_PASSWORD, make_account, make_resident
 from tests.support.web import base, submit, text
 
@@ -328,3 +329,22 @@ def test_surname_proof_and_settlements_when_a_tenant_chooses_them(app, app_conte
         )
     assert linked.id == there.id
     assert linked_numbers(cheboksary, person) == ["104512367", "104512370"]
+
+
+def test_the_switcher_lists_the_oldest_link_first_loaded_with_the_resident(
+    client, moscow, resident, second
+):
+    with tenant_scope(moscow):
+        db.session.add(
+            ResidentAccount(
+                resident_id=resident.id,
+                account_id=second.id,
+                linked_at=datetime(2020, 1, 1, tzinfo=UTC),
+            )
+        )
+        db.session.flush()
+    with count_queries() as seen:
+        page = text(client.get("/cabinet", base_url=base("moscow")))
+    assert page.index(">7000000202 —") < page.index(">7000000101 —")
+    # The accounts came in the user loader's statement (auth.identity), not a query of their own.
+    assert [s for s in seen if s.lstrip().startswith("SELECT accounts.")] == []
