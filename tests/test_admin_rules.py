@@ -4,6 +4,7 @@ and residents see it on their next request."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 
 import pytest
@@ -15,7 +16,8 @@ from app.audit import AuditEntry
 from app.extensions import db
 from app.tenancy.context import tenant_scope
 from app.tenancy.models import Settlement, Tenant
-from tests.support.factories import DEMO_PASSWORD, make_staff
+from tests.support.factories import DEMO_PASSWORD, make_account, make_staff
+from tests.support.readings import freeze, sign_in
 from tests.support.web import base, submit, text
 
 
@@ -343,6 +345,21 @@ def test_residents_see_a_change_on_their_next_request(client, app_context, tenan
     home = text(client.get("/", base_url=base("moscow")))
     assert 'data-testid="utility-name">Водоканал Москвы<' in home
     assert "help@example.ru" in home
+
+
+def test_a_new_reading_window_applies_on_the_next_request(
+    app, client, app_context, tenants, monkeypatch
+):
+    # Thursday 26 November 2026, 10:00 in Moscow: the last 2 working days start tomorrow, the
+    # last 3 today (working days are kept per process: the rule must still count at once).
+    freeze(monkeypatch, datetime(2026, 11, 26, 7, tzinfo=UTC))
+    moscow, resident = tenants["moscow"], app.test_client()
+    sign_in(app, resident, moscow, make_account(moscow, meters=1))
+    assert "Приём показаний закрыт" in text(resident.get("/readings", base_url=base("moscow")))
+    sign_in_staff(client, "moscow", tenants=tenants)
+    edit(client, "moscow", "readings", {"readings.window.last_working_days": "3"})
+    page = text(resident.get("/readings", base_url=base("moscow")))
+    assert "Приём показаний закрыт" not in page and 'name="idempotency_key"' in page
 
 
 def test_a_refused_edit_changes_nothing_for_residents(client, app_context, tenants):
