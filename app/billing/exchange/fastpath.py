@@ -247,27 +247,33 @@ def stage_file(
             )
         )
     }
-    names = ", ".join(column.name for column in spec.columns)
-    plans = [_plan(spec, header, forms, _CASTS.get(spec.kind, {})), _plan(spec, header, forms, {})]
-    for plan in plans:
-        statement = text(
-            f"INSERT INTO {STAGE} (line, {names}) SELECT r.line, {', '.join(plan.values)} "
-            f"FROM {plan.source} WHERE {plan.good}"
-        )
-        attempt = session.begin_nested()
-        try:
-            staged = session.execute(statement).rowcount
-        except exc.DataError:
-            attempt.rollback()  # a cell no cast can read: the guarded forms look at each first
-            continue
+    plan = _plan(spec, header, forms, _CASTS.get(spec.kind, {}))
+    attempt = session.begin_nested()
+    try:
+        staged = _stage(session, spec, plan)
+    except exc.DataError:
+        attempt.rollback()  # a cell no cast can read: the guarded forms look at each first
+        plan = _plan(spec, header, forms, {})
+        staged = _stage(session, spec, plan)
+    else:
         attempt.commit()
-        break
     if staged < rows:  # a clean file skips this second pass over every row's checks
         _python_rows(session, spec, header, plan, parse_row)
     session.execute(text(f"DROP TABLE {RAW}"))
     session.execute(text(f"ANALYZE {STAGE}"))
     savepoint.commit()
     return rows
+
+
+def _stage(session: Session, spec: FileFormat, plan: _Plan) -> int:
+    """Stage the rows `plan` accepts; how many."""
+    names = ", ".join(column.name for column in spec.columns)
+    return session.execute(
+        text(
+            f"INSERT INTO {STAGE} (line, {names}) SELECT r.line, {', '.join(plan.values)} "
+            f"FROM {plan.source} WHERE {plan.good}"
+        )
+    ).rowcount
 
 
 def _copy_raw(session: Session, header, encoding: str, delimiter: str, path) -> tuple[int, bool]:

@@ -4,9 +4,9 @@
 ones are staged (PostgreSQL: COPY; SQLite: batched inserts) — or, for the big charges and payments
 files on PostgreSQL, the file itself is COPYed and checked in SQL (`fastpath`), only the rows SQL
 does not accept coming back to the Python parsers; then the whole file is checked against
-the database and merged set-based (a charges file of new rows in one plain INSERT, its table's key
-refusing repeats: `merge.append`). Any problem — a bad cell, an unknown account, a repeated row —
-and the savepoint is rolled back: the database is as it was. The caller commits.
+the database and merged set-based (a charges or payments file of new rows in one plain INSERT,
+its table's key refusing repeats: `merge.append`). Any problem — a bad cell, an unknown account, a
+repeated row — and the savepoint is rolled back: the database is as it was. The caller commits.
 """
 
 from __future__ import annotations
@@ -115,6 +115,8 @@ def import_file(
             # Where the table's key is the file's, a file of new rows goes in without looking for
             # repeats first (merge.append): the key finds them if there are any.
             appendable = merge.appendable(spec)
+            now = clock.now()
+            counts = None
             if readable:  # a file broken half-way has no whole to check
                 if kind != "accounts":
                     merge.resolve_accounts(session, backend.dialect, tenant.id)
@@ -125,20 +127,21 @@ def import_file(
                     limit=MAX_PROBLEMS,
                     repeats=not appendable,
                 )
-            if problems.count or checked.count:
-                if appendable and readable:  # name the repeated rows too
+                if appendable and not (problems.count or checked.count):
+                    counts = merge.append(
+                        session, backend.dialect, spec, tenant_id=tenant.id, now=now
+                    )
+                if appendable and counts is None:  # refused by the key, or refused anyway
                     checked = checked.joined(merge.check_repeats(session, spec, limit=MAX_PROBLEMS))
+            if problems.count or checked.count:
                 savepoint.rollback()
-                return _refused_with(result, problems, checked)
-            now = clock.now()
-            counts = None
-            if appendable:
-                counts = merge.append(session, backend.dialect, spec, tenant_id=tenant.id, now=now)
-                if counts is None:
-                    checked = merge.check_repeats(session, spec, limit=MAX_PROBLEMS)
-                    if checked.count:
-                        savepoint.rollback()
-                        return _refused_with(result, problems, checked)
+                kept = sorted(problems.kept + checked.problems, key=lambda p: p.line)
+                return _refused(
+                    result,
+                    kept[:MAX_PROBLEMS],
+                    problems.count + checked.count,
+                    unknown=problems.foreign + checked.unknown_accounts,
+                )
             if counts is None:
                 counts = merge.apply(
                     session,
@@ -224,16 +227,6 @@ def row_parser(spec: FileFormat, header, problems: _Problems):
         return values
 
     return parse_row
-
-
-def _refused_with(result: ImportResult, problems: _Problems, checked: merge.Checked):
-    kept = sorted(problems.kept + checked.problems, key=lambda p: p.line)
-    return _refused(
-        result,
-        kept[:MAX_PROBLEMS],
-        problems.count + checked.count,
-        unknown=problems.foreign + checked.unknown_accounts,
-    )
 
 
 def _refused(

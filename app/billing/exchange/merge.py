@@ -142,7 +142,7 @@ def check(
             lambda line: Problem(line, "account_number", AMBIGUOUS),
         )
     if repeats:
-        _check_repeats(checked, session, file_format, limit)
+        checked = checked.joined(check_repeats(session, file_format, limit=limit))
     checked.problems.sort(key=lambda problem: problem.line)
     del checked.problems[limit:]
     return checked
@@ -151,13 +151,8 @@ def check(
 def check_repeats(session: Session, file_format: FileFormat, *, limit: int) -> Checked:
     """Rows repeating an earlier row of the file (the file's key twice)."""
     checked = Checked([])
-    _check_repeats(checked, session, file_format, limit)
-    return checked
-
-
-def _check_repeats(checked: Checked, session: Session, file_format: FileFormat, limit) -> None:
     if not file_format.key:
-        return
+        return checked
     # Resolved rows are told apart by account id: one number may be two accounts in two
     # settlements.
     resolved = file_format.kind != "accounts"
@@ -185,7 +180,8 @@ def _check_repeats(checked: Checked, session: Session, file_format: FileFormat, 
         checked.problems.append(
             Problem(line, file_format.key[-1], f"повторяет строку {first_line}")
         )
-    checked.count += found[0][2] if found else 0
+    checked.count = found[0][2] if found else 0
+    return checked
 
 
 def _collect(checked: Checked, session: Session, sql: str, limit: int, problem) -> int:
@@ -210,9 +206,9 @@ def append(
     imported yet — in one INSERT that looks for nothing first; None, and nothing written, when
     the table's key refuses a row (stored already, or twice in the file): `check_repeats` and
     `apply` then do it the careful way."""
+    statement = _APPENDS[file_format.kind](dialect)
     attempt = session.begin_nested()
     try:
-        statement = _APPENDS[file_format.kind](dialect)
         result = _run(session, statement, {"tenant": tenant_id, "now": now})
     except exc.IntegrityError:
         attempt.rollback()
