@@ -130,10 +130,9 @@ class PostedSheet(NamedTuple):
     view: SheetView
 
 
-def _posted_sheet(account: Account, values) -> PostedSheet | Block | None:
+def _posted_sheet(account: Account, values, state) -> PostedSheet | Block | None:
     """The posted sheet checked now; the Block keeping the account from submitting; or None for
     a contract the account does not have."""
-    state = current_state(current_tenant)
     block = reading_block(current_tenant, account, state)
     if block is not None:
         return block
@@ -153,7 +152,8 @@ def post():
     if action not in ACTIONS or not KEY.fullmatch(key):
         abort(400)
     account = _posted_account()
-    sheet = _posted_sheet(account, values)
+    state = current_state(current_tenant)
+    sheet = _posted_sheet(account, values, state)
     if action == "transmit" and not (isinstance(sheet, PostedSheet) and sheet.view.check.ready):
         # A double click, a second tab or a retried request whose sheet no longer passes (the
         # window has closed since, say): the first one's result. A sheet that passes needs no
@@ -164,7 +164,7 @@ def post():
     if sheet is None:
         abort(400)
     if isinstance(sheet, Block):
-        return _blocked(sheet, current_state(current_tenant), account)
+        return _blocked(sheet, state, account)
     subject, view = sheet
     if action == "edit":
         return _render_form(subject, view, key)
