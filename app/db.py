@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, DateTime, TypeDecorator, event
+from sqlalchemy import JSON, DateTime, TypeDecorator, event, exc
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Engine
 from uuid6 import uuid7
@@ -79,6 +80,35 @@ def _configure_sqlite(dbapi_connection, _record):
 def _begin_sqlite(connection):
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("BEGIN")
+
+
+#: A pooled connection unused for longer than this is pinged before it is handed out again.
+IDLE_BEFORE_PING_SECONDS = 5.0
+
+
+def ping_when_idle(engine: Engine) -> None:
+    """Check a pooled connection with a round trip only when it sat idle long enough for the
+    server to have gone away (a restart, an idle timeout); one in steady use is handed out as is.
+
+    `pool_pre_ping` would ping on every checkout: a round trip per request at the reading window's
+    peak. A server restart inside the last few seconds of a connection's use still fails that one
+    request; the error then invalidates the whole pool, so the next requests reconnect.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _note_idle_since(_dbapi_connection, record):
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_connection, record, _proxy):
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < IDLE_BEFORE_PING_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            # The pool throws this connection away and checks out a fresh one.
+            raise exc.DisconnectionError(f"pooled connection is gone: {error}") from error
 
 
 def use_once(session, stamp, row_id) -> bool:

@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app.db import normalise_database_url
+from app.db import normalise_database_url, ping_when_idle
 from app.extensions import babel, csrf, db, limiter, migrate
 from config import load_settings
 
@@ -35,7 +35,6 @@ def register_settings(app: Flask, overrides: dict[str, Any] | None) -> None:
     app.config.update(
         TESTING=app.config["APP_ENV"] == "testing",
         SQLALCHEMY_DATABASE_URI=url,
-        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True} if url.startswith("postgresql") else {},
         # Host-only (no Domain attribute): a Moscow session is never sent to Angarsk.
         SESSION_COOKIE_DOMAIN=None,
         SESSION_COOKIE_HTTPONLY=True,
@@ -61,6 +60,10 @@ def register_settings(app: Flask, overrides: dict[str, Any] | None) -> None:
 
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
+    with app.app_context():
+        for engine in db.engines.values():
+            if engine.dialect.name == "postgresql":
+                ping_when_idle(engine)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     csrf.init_app(app)
     limiter.init_app(app)

@@ -51,6 +51,8 @@ def parse_args():
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--no-bare", action="store_true",
+                        help="measure the app only (to compare two versions of it)")
     return parser.parse_args()
 
 
@@ -213,6 +215,8 @@ def main() -> None:
           "this load generator")
     with gunicorn("wsgi:app", env, args.workers, args.port) as base:
         submissions = asyncio.run(drive_app(base, args))
+    if args.no_bare:
+        return
     with gunicorn("bench.bare_app:app", env, args.workers, args.port + 1) as base:
         bare = asyncio.run(drive_bare(base, args))
     print(f"ratio: {submissions / bare:.2f} of the bare endpoint "

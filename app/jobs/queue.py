@@ -63,20 +63,27 @@ def redis_connection() -> Redis:
 
 
 def push(refs: Iterable[JobRef]) -> None:
-    """Put the jobs on their RQ queues (raises redis.RedisError when Redis cannot be reached)."""
+    """Put the jobs on their RQ queues in one Redis round trip (MULTI/EXEC: all of them or none);
+    raises redis.RedisError when Redis cannot be reached."""
     from app.jobs.runner import run_job
 
-    for ref in refs:
-        rq_queue(ref.queue).enqueue(
-            run_job,
-            args=(ref.id, ref.tenant_id),
-            job_id=ref.id,
-            description=ref.name
-            if ref.tenant_id is None
-            else f"{ref.name} (tenant {ref.tenant_id})",
-            job_timeout=policy.timeout(ref.queue),
-            failure_ttl=FAILED_JOB_TTL,
-        )
+    refs = list(refs)
+    if not refs:
+        return
+    with redis_connection().pipeline() as pipeline:
+        for ref in refs:
+            rq_queue(ref.queue).enqueue(
+                run_job,
+                args=(ref.id, ref.tenant_id),
+                job_id=ref.id,
+                description=ref.name
+                if ref.tenant_id is None
+                else f"{ref.name} (tenant {ref.tenant_id})",
+                job_timeout=policy.timeout(ref.queue),
+                failure_ttl=FAILED_JOB_TTL,
+                pipeline=pipeline,
+            )
+        pipeline.execute()
 
 
 def in_flight(job_id: str) -> bool:

@@ -78,6 +78,7 @@ def _stamp_and_guard_tenant(session, _flush_context, _instances):
 
 
 _SET_SCOPE = text("SELECT set_config('app.tenant_id', :tenant_id, true)")
+_SET_SCOPE_SQL = "SELECT set_config('app.tenant_id', %(tenant_id)s, true)"
 
 
 def _scope_parameters() -> dict[str, str]:
@@ -88,8 +89,13 @@ def _scope_parameters() -> dict[str, str]:
 @event.listens_for(Session, "after_begin")
 def _set_rls_scope(_session, transaction, connection):
     # A SAVEPOINT lives inside a transaction that already carries the setting.
-    if connection.dialect.name == "postgresql" and not transaction.nested:
-        connection.execute(_SET_SCOPE, _scope_parameters())
+    if connection.dialect.name != "postgresql" or transaction.nested:
+        return
+    # psycopg opens the transaction with a BEGIN of its own ahead of the first statement; in a
+    # pipeline, BEGIN and the scope travel to the server together: one round trip, not two.
+    driver_connection = connection.connection.driver_connection
+    with driver_connection.pipeline():
+        driver_connection.execute(_SET_SCOPE_SQL, _scope_parameters())
 
 
 def apply_scope_to_session() -> None:
