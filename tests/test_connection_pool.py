@@ -48,7 +48,9 @@ def test_a_connection_dropped_while_idle_is_replaced_before_use(engine, test_dat
 def test_a_connection_in_steady_use_is_handed_out_without_a_ping(engine, monkeypatch):
     pings = []
     ping = engine.dialect.do_ping
-    monkeypatch.setattr(engine.dialect, "do_ping", lambda connection: pings.append(1) or ping(connection))
+    monkeypatch.setattr(
+        engine.dialect, "do_ping", lambda connection: pings.append(1) or ping(connection)
+    )
 
     first = backend_pid(engine)
     assert backend_pid(engine) == first
