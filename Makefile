@@ -18,6 +18,9 @@ $(VENV)/.installed: $(BIN)/python setup.cfg pyproject.toml requirements.lock
 
 install: $(VENV)/.installed
 	$(BIN)/pybabel compile --statistics -d app/translations >/dev/null
+	@# Bytecode ahead of time: with PYTHONDONTWRITEBYTECODE set, every `flask` command would
+	@# compile the app's modules anew.
+	$(BIN)/python -m compileall -q app config wsgi.py >/dev/null
 
 # The embedded default: SQLite under instance/, jobs in-process, demo data for every tenant.
 run: install

@@ -11,8 +11,7 @@ from fpdf.enums import XPos, YPos
 from app.billing.money import format_money
 from app.billing.receipts.qr import qr_png
 from app.billing.statement import PeriodDue
-from app.pdf import TenantDocument
-from app.pdf.document import FAMILY, MUTED, TEXT
+from app.pdf.document import FAMILY, MUTED, TEXT, TenantDocument
 from app.readings.archive.labels import period_name
 
 # About half a millimetre a module for a full payload (QR version ~16): a phone camera reads it

@@ -20,7 +20,7 @@ from app.billing.receipts.layout import (
 from app.billing.receipts.qr import receipt_payload
 from app.billing.statement import PeriodDue
 from app.billing.web.labels import is_organisation, payer_name, tariff_text, volume_text
-from app.pdf import TenantDocument
+from app.pdf.document import TenantDocument
 from app.readings.archive.labels import period_name, service_name, service_unit
 
 

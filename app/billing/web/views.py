@@ -11,7 +11,6 @@ from flask import Response, abort, render_template, request
 from app import clock
 from app.auth.access import resident_required
 from app.billing import statement
-from app.billing.receipts.receipt import render_receipt
 from app.billing.web.export import statement_csv as csv_bytes
 from app.billing.web.forms import Range, RangeForm, chosen_range, default_range
 from app.billing.web.overview import money_overview
@@ -80,6 +79,8 @@ def receipt(period: str):
     if not sees_statement(current_tenant, account) or not statement.has_charges(account, month):
         abort(404)
     figures = statement.period_due(current_tenant, account, month)
+    from app.billing.receipts.receipt import render_receipt  # fpdf on first use: app.pdf
+
     return pdf_response(
         render_receipt(current_tenant, account, figures),
         f"receipt-{_file_part(account.number)}-{period}.pdf",

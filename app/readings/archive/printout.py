@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from app.accounts.models import Account
 from app.clock import now
-from app.pdf import TenantDocument
+from app.pdf.document import TenantDocument
 from app.readings.archive.history import History, HistoryFilter
 from app.readings.archive.labels import local_time, period_name, service_name, zone_name
 

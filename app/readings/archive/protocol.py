@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from app.accounts.models import Account, Contract, Meter
 from app.clock import now
-from app.pdf import TenantDocument
+from app.pdf.document import TenantDocument
 from app.readings.archive.labels import (
     author_label,
     calculation_type_label,

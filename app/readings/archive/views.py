@@ -19,8 +19,6 @@ from app.readings.archive.consumption import monthly_consumption
 from app.readings.archive.forms import HistoryFilterForm, parse_month
 from app.readings.archive.history import HistoryFilter, load_history
 from app.readings.archive.labels import service_name
-from app.readings.archive.printout import render_archive
-from app.readings.archive.protocol import render_protocol
 from app.tenancy.context import current_tenant
 
 
@@ -52,6 +50,8 @@ def history_pdf():
     if form.errors:
         abort(400)
     found = load_history(current_tenant, account, chosen)
+    from app.readings.archive.printout import render_archive  # fpdf on first use: app.pdf
+
     number = re.sub(r"[^0-9A-Za-z]+", "-", account.number)
     return pdf_response(
         render_archive(current_tenant, account, chosen, found), f"readings-{number}.pdf"
@@ -89,6 +89,8 @@ def protocol(submission_id: uuid.UUID):
     if submission is None:
         abort(404)
     account = next(account for account in accounts if account.id == submission.account_id)
+    from app.readings.archive.protocol import render_protocol  # fpdf on first use: app.pdf
+
     document = render_protocol(
         current_tenant, account, submission, queries.contract(submission.contract_id)
     )
