@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from faker import Faker
-
 # Reserved for documentation (RFC 2606): demo mail must never reach a real mailbox.
 EMAIL_DOMAINS = ("mail.example", "inbox.example", "example.com", "example.org", "example.net")
 ORGANISATION_FORMS = ("ООО", "ООО", "ООО", "АО")
@@ -52,6 +50,10 @@ class People:
     """Draws people, organisations and contacts; the same seed always draws the same ones."""
 
     def __init__(self, seed: str):
+        # Imported here: Faker takes a fifth of a second to load its locales, and every `flask`
+        # command registers the demo commands.
+        from faker import Faker
+
         self._faker = Faker("ru_RU")
         self.reseed(seed)
 
