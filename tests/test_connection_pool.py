@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import psycopg
 import pytest
+from sqlalchemy import exc, text
 
 from app import db as database
 from app.extensions import db
@@ -59,3 +60,20 @@ def test_a_connection_in_steady_use_is_handed_out_without_a_ping(engine, monkeyp
     monkeypatch.setattr(database, "IDLE_BEFORE_PING_SECONDS", 0.0)
     assert backend_pid(engine) == first
     assert pings == [1]
+
+
+def test_a_connection_dropped_in_steady_use_fails_one_request_and_the_pool_recovers(
+    app, engine, test_database
+):
+    # Inside the idle window there is no ping: the request's first statement (the tenant scope)
+    # meets the dead connection, as SQLAlchemy's error, which invalidates the pool.
+    dropped = backend_pid(engine)
+    terminate(test_database, dropped)
+
+    with app.app_context():
+        with pytest.raises(exc.OperationalError) as failed:
+            db.session.execute(text("SELECT 1"))
+        db.session.remove()
+    assert failed.value.connection_invalidated
+
+    assert backend_pid(engine) != dropped

@@ -16,7 +16,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import ClassVar
 
-from sqlalchemy import ForeignKey, Integer, event, text
+from sqlalchemy import Connection, ForeignKey, Integer, event, text
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column, with_loader_criteria
 
 from app.tenancy.context import current_tenant_id
@@ -78,24 +78,24 @@ def _stamp_and_guard_tenant(session, _flush_context, _instances):
 
 
 _SET_SCOPE = text("SELECT set_config('app.tenant_id', :tenant_id, true)")
-_SET_SCOPE_SQL = "SELECT set_config('app.tenant_id', %(tenant_id)s, true)"
 
 
-def _scope_parameters() -> dict[str, str]:
-    tenant_id = current_tenant_id()
-    return {"tenant_id": "" if tenant_id is None else str(tenant_id)}
+def send_scope(connection: Connection, tenant_id: int | None) -> None:
+    """Tell PostgreSQL which tenant the transaction on `connection` may see (the row-level
+    security policies read it; None: no tenant, no rows).
+
+    Through SQLAlchemy, not the driver: it is the first statement of every transaction, and a
+    connection the server dropped must fail here as SQLAlchemy's error, which invalidates the
+    pool (app.db.ping_when_idle counts on that).
+    """
+    connection.execute(_SET_SCOPE, {"tenant_id": "" if tenant_id is None else str(tenant_id)})
 
 
 @event.listens_for(Session, "after_begin")
 def _set_rls_scope(_session, transaction, connection):
     # A SAVEPOINT lives inside a transaction that already carries the setting.
-    if connection.dialect.name != "postgresql" or transaction.nested:
-        return
-    # psycopg opens the transaction with a BEGIN of its own ahead of the first statement; in a
-    # pipeline, BEGIN and the scope travel to the server together: one round trip, not two.
-    driver_connection = connection.connection.driver_connection
-    with driver_connection.pipeline():
-        driver_connection.execute(_SET_SCOPE_SQL, _scope_parameters())
+    if connection.dialect.name == "postgresql" and not transaction.nested:
+        send_scope(connection, current_tenant_id())
 
 
 def apply_scope_to_session() -> None:
@@ -111,4 +111,4 @@ def apply_scope_to_session() -> None:
         return
     connection = session.connection()
     if connection.dialect.name == "postgresql":
-        connection.execute(_SET_SCOPE, _scope_parameters())
+        send_scope(connection, current_tenant_id())

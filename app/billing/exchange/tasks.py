@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select, text, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from app import clock
@@ -19,6 +19,7 @@ from app.extensions import db
 from app.jobs import job
 from app.mail.rendering import mail_request_context, send_templated_mail
 from app.tenancy.context import get_current_tenant
+from app.tenancy.scoping import send_scope
 
 logger = logging.getLogger(__name__)
 
@@ -117,10 +118,7 @@ class RunProgress:
         table = ImportRun.__table__
         try:
             with db.engine.connect() as connection:
-                connection.execute(
-                    text("SELECT set_config('app.tenant_id', :tenant, true)"),
-                    {"tenant": str(self.run.tenant_id)},
-                )
+                send_scope(connection, self.run.tenant_id)
                 connection.execute(
                     update(table)
                     .where(table.c.tenant_id == self.run.tenant_id, table.c.id == self.run.id)
