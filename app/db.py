@@ -6,7 +6,7 @@ import sqlite3
 import time
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, DateTime, TypeDecorator, event, exc
+from sqlalchemy import JSON, DateTime, TypeDecorator, event, exc, update
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Engine
 from uuid6 import uuid7
@@ -115,8 +115,6 @@ def use_once(session, stamp, row_id) -> bool:
     """Stamp a one-time row (a link, an invitation, a pass) as used now, through its nullable
     timestamp column `stamp` (e.g. `AuthToken.used_at`); False when it already was. A conditional
     UPDATE: of two simultaneous uses, exactly one succeeds."""
-    from sqlalchemy import update
-
     model = stamp.class_
     used = session.execute(
         update(model)
