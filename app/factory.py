@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.db import normalise_database_url, ping_when_idle
 from app.extensions import babel, csrf, db, limiter, migrate
+from app.prepared_statements import keep_prepared_statements
 from config import load_settings
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -64,6 +65,7 @@ def register_extensions(app: Flask) -> None:
         for engine in db.engines.values():
             if engine.dialect.name == "postgresql":
                 ping_when_idle(engine)
+                keep_prepared_statements(engine)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     csrf.init_app(app)
     limiter.init_app(app)
