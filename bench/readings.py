@@ -1,11 +1,13 @@
 """Benchmark of the reading submission flow (issue 4): the full flow against gunicorn on
 PostgreSQL with 100,000 accounts, next to a bare Flask endpoint doing one INSERT.
 
-    .venv/bin/python bench/readings.py [--accounts 100000] [--users 64] [--seconds 30]
+    .venv/bin/python bench/readings.py [--accounts 100000] [--users 64] [--seconds 30] [--cpu]
 
 Needs PostgreSQL (and Redis for the app's jobs and limits, as in production). Prints
 submissions/s, p50/p99 latency of a submission (GET form + POST) and the ratio to the bare
-endpoint's requests/s. This is a measurement, not a test.
+endpoint's requests/s; with --cpu, the CPU time per submission (and per bare request) of the app
+workers, PostgreSQL, Redis and the load generator, which share the machine's cores. This is a
+measurement, not a test.
 """
 
 from __future__ import annotations
@@ -53,6 +55,8 @@ def parse_args():
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--no-bare", action="store_true",
                         help="measure the app only (to compare two versions of it)")
+    parser.add_argument("--cpu", action="store_true",
+                        help="also print the CPU time each party spent per request (Linux /proc)")
     return parser.parse_args()
 
 
@@ -93,6 +97,45 @@ def prepare(args) -> dict[str, str]:
     return env
 
 
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(server_session: int) -> dict[str, float]:
+    """CPU seconds (user + system) used so far by each party on the machine: the gunicorn
+    workers (`server_session`: the session gunicorn was started in), PostgreSQL, Redis, and
+    this load generator. Processes that ended meanwhile are not counted: PostgreSQL backends of
+    a pooled app, the workers and Redis live through the measured window."""
+    totals = dict.fromkeys(("app", "postgres", "redis", "load generator"), 0.0)
+    own = os.getpid()
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat") as file:
+                stat = file.read()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1:stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2:].split()
+        used = (int(fields[11]) + int(fields[12])) / TICK  # utime, stime
+        if int(entry.name) == own:
+            totals["load generator"] += used
+        elif int(fields[3]) == server_session:
+            totals["app"] += used
+        elif name == "postgres" or name.startswith("postgres:"):
+            totals["postgres"] += used
+        elif name.startswith("redis-server"):
+            totals["redis"] += used
+    return totals
+
+
+def report_cpu(before: dict[str, float], after: dict[str, float], requests: int) -> None:
+    """Milliseconds of CPU per request (or submission) by party, and what they add up to."""
+    spent = {party: (after[party] - before[party]) * 1000 / max(requests, 1) for party in after}
+    parts = "  ".join(f"{party} {ms:5.2f}" for party, ms in spent.items())
+    print(f"{'':<12} CPU ms each: {parts}  = {sum(spent.values()):5.2f}")
+
+
 @contextmanager
 def gunicorn(target: str, env: dict[str, str], workers: int, port: int):
     """Serve `target` with gunicorn (sync workers) until the block ends."""
@@ -108,7 +151,7 @@ def gunicorn(target: str, env: dict[str, str], workers: int, port: int):
                 break
             except OSError:
                 time.sleep(0.3)
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://127.0.0.1:{port}", process.pid
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
@@ -174,7 +217,7 @@ def report(name: str, latencies: list[float], seconds: float) -> float:
     return rate
 
 
-async def drive_app(base: str, args) -> float:
+async def drive_app(base: str, session: int, args) -> float:
     numbers = [dataset.account_number(i) for i in random.sample(range(args.accounts), args.users)]
     latencies, errors = [], []
     stop_at = time.perf_counter() + 3600  # sign-ins first, then the measured window
@@ -187,24 +230,34 @@ async def drive_app(base: str, args) -> float:
     while len(latencies) < args.users and time.perf_counter() - ready < 120:
         await asyncio.sleep(0.2)
     latencies.clear()
+    cpu_before = cpu_seconds(session) if args.cpu else None
     measured_from = time.perf_counter()
     await asyncio.sleep(args.seconds)
     count, elapsed = len(latencies), time.perf_counter() - measured_from
+    cpu_after = cpu_seconds(session) if args.cpu else None
     snapshot = latencies[:count]
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
     if errors:
         print(f"errors: {len(errors)} (first: {errors[0]})")
-    return report("submissions", snapshot, elapsed)
+    rate = report("submissions", snapshot, elapsed)
+    if args.cpu:
+        report_cpu(cpu_before, cpu_after, count)
+    return rate
 
 
-async def drive_bare(base: str, args) -> float:
+async def drive_bare(base: str, session: int, args) -> float:
     latencies: list[float] = []
+    cpu_before = cpu_seconds(session) if args.cpu else None
     stop_at = time.perf_counter() + args.seconds
     started = time.perf_counter()
     await asyncio.gather(*(bare_client(base, stop_at, latencies) for _ in range(args.users)))
-    return report("bare INSERT", latencies, time.perf_counter() - started)
+    elapsed = time.perf_counter() - started
+    rate = report("bare INSERT", latencies, elapsed)
+    if args.cpu:
+        report_cpu(cpu_before, cpu_seconds(session), len(latencies))
+    return rate
 
 
 def main() -> None:
@@ -213,12 +266,12 @@ def main() -> None:
     print(f"gunicorn: {args.workers} sync workers; {args.users} simulated residents; "
           f"{args.seconds:.0f} s each; {os.cpu_count()} CPU cores shared with PostgreSQL and "
           "this load generator")
-    with gunicorn("wsgi:app", env, args.workers, args.port) as base:
-        submissions = asyncio.run(drive_app(base, args))
+    with gunicorn("wsgi:app", env, args.workers, args.port) as (base, session):
+        submissions = asyncio.run(drive_app(base, session, args))
     if args.no_bare:
         return
-    with gunicorn("bench.bare_app:app", env, args.workers, args.port + 1) as base:
-        bare = asyncio.run(drive_bare(base, args))
+    with gunicorn("bench.bare_app:app", env, args.workers, args.port + 1) as (base, session):
+        bare = asyncio.run(drive_bare(base, session, args))
     print(f"ratio: {submissions / bare:.2f} of the bare endpoint "
           f"(target ≥ 0.50; submissions target ≥ 300/s)")
 
