@@ -6,7 +6,9 @@
 
 Uses the bench database of bench/readings.py (made on first use). Prints rows/s of the import (a
 first import: every row new; and the same file again: nothing changes), of the plain COPY, their
-ratio, and the peak memory of each command's process. This is a measurement, not a test.
+ratio, and the peak memory of each command's process; then the floor under any import: the
+imported rows, already resolved, COPY'd into a table shaped like `charges` with and without its
+primary key and foreign key. This is a measurement, not a test.
 """
 
 from __future__ import annotations
@@ -105,6 +107,51 @@ def plain_copy(owner: str, path: Path) -> float:
     return seconds
 
 
+FLOOR_TABLE = "bench_floor_charges"
+FLOOR_CASES = (
+    ("its primary key and account FK", True, True),
+    ("its primary key only", True, False),
+    ("no key, no FK", False, False),
+)
+
+
+def floor(owner: str, tenant_id: int, copy_seconds: float) -> None:
+    """What no import can beat: the rows the import stored, already parsed, validated and
+    resolved to account ids, written by a plain COPY into a table shaped like `charges`, with
+    and without the keys `charges` has. Prints each time and its ratio to the plain COPY."""
+    columns = ("tenant_id, account_id, period, service, volume_milli, tariff_kopecks, "
+               "amount_kopecks, imported_at")
+    with psycopg.connect(owner) as connection:
+        rows = bytearray()
+        with connection.cursor().copy(
+                f"COPY (SELECT {columns} FROM charges WHERE tenant_id = {int(tenant_id)}) "
+                "TO STDOUT") as copy:
+            for chunk in copy:
+                rows += chunk
+        connection.commit()
+        print("floor: the same rows, parsed and resolved, by plain COPY into a table shaped "
+              "like charges, with")
+        for label, primary_key, foreign_key in FLOOR_CASES:
+            connection.execute(f"DROP TABLE IF EXISTS {FLOOR_TABLE}")
+            connection.execute(f"CREATE TABLE {FLOOR_TABLE} (LIKE charges INCLUDING DEFAULTS)")
+            if primary_key:
+                connection.execute(f"ALTER TABLE {FLOOR_TABLE} ADD PRIMARY KEY "
+                                   "(tenant_id, account_id, period, service)")
+            if foreign_key:
+                connection.execute(f"ALTER TABLE {FLOOR_TABLE} ADD FOREIGN KEY "
+                                   "(tenant_id, account_id) REFERENCES accounts (tenant_id, id)")
+            connection.commit()
+            started = time.perf_counter()
+            with connection.cursor().copy(f"COPY {FLOOR_TABLE} ({columns}) FROM STDIN") as copy:
+                for offset in range(0, len(rows), 1 << 20):
+                    copy.write(rows[offset:offset + (1 << 20)])
+            connection.commit()
+            seconds = time.perf_counter() - started
+            print(f"  {label:<32} {seconds:7.1f} s  {seconds / copy_seconds:5.1f}× the plain COPY")
+        connection.execute(f"DROP TABLE {FLOOR_TABLE}")
+        connection.commit()
+
+
 def reset_charges(owner: str, tenant_id: int) -> None:
     with psycopg.connect(owner, autocommit=True) as connection:
         connection.execute("DELETE FROM charges WHERE tenant_id = %s", (tenant_id,))
@@ -142,6 +189,7 @@ def main() -> None:
         print(f"{label:<24} {seconds:7.1f} s  {rate:10,.0f} rows/s  "
               f"{seconds / copy_seconds:5.1f}× the plain COPY  peak {peak:5.0f} MB  [{output}]")
     print("targets: the import within 3× the plain COPY; peak memory under 300 MB")
+    floor(owner, tenant_id, copy_seconds)
 
     started = time.perf_counter()
     readings = dataset.load_readings(owner, tenant_id, date.fromisoformat(f"{PERIOD}-01"))
