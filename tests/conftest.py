@@ -155,6 +155,24 @@ def _transaction(request, app) -> Iterator[None]:
             _reset_limits(app)  # rate-limit counters of one test never lock out the next
 
 
+@pytest.fixture
+def postgres_only(app):
+    """Skips a test of something PostgreSQL alone does (on the embedded SQLite default)."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("PostgreSQL only (DATABASE_URL)")
+
+
+@pytest.fixture
+def one_pooled_connection(app):
+    """The app's engine with its pool emptied before and after: one pooled connection from here
+    on, the one the test looks at (tests marked no_transaction)."""
+    with app.app_context():
+        db.engine.dispose()
+        yield db.engine
+        db.session.remove()
+        db.engine.dispose()
+
+
 def _reset_limits(app) -> None:
     # Back from the in-memory fallback (Flask-Limiter switches to it on any error in a check).
     limiter._storage_dead = False

@@ -20,12 +20,6 @@ PAYMENTS = "account_number,paid_on,amount,channel"
 
 
 @pytest.fixture
-def postgres_only(app):
-    if app.config["DATABASE_URL"].split(":")[0] not in ("postgresql", "postgresql+psycopg"):
-        pytest.skip("the fast path is PostgreSQL's")
-
-
-@pytest.fixture
 def angarsk(tenants):
     return tenants["angarsk"]
 

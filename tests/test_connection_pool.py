@@ -14,17 +14,8 @@ pytestmark = [pytest.mark.no_transaction, pytest.mark.usefixtures("postgres_only
 
 
 @pytest.fixture
-def postgres_only(app):
-    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        pytest.skip("the pool's ping is set up for PostgreSQL")
-
-
-@pytest.fixture
-def engine(app):
-    with app.app_context():
-        db.engine.dispose()  # one pooled connection from here on: the one the test looks at
-        yield db.engine
-        db.engine.dispose()
+def engine(one_pooled_connection):
+    return one_pooled_connection
 
 
 def backend_pid(engine) -> int:

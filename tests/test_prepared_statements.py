@@ -8,26 +8,14 @@ from sqlalchemy import text
 
 from app.extensions import db
 
-pytestmark = [pytest.mark.no_transaction, pytest.mark.usefixtures("postgres_only")]
+pytestmark = [
+    pytest.mark.no_transaction,
+    pytest.mark.usefixtures("postgres_only", "one_pooled_connection"),
+]
 
 # What psycopg prepares after its fifth run on a connection (its default prepare_threshold).
 HOT = text("SELECT count(*) FROM tenants WHERE id > :floor")
 PREPARED = text("SELECT statement FROM pg_prepared_statements")
-
-
-@pytest.fixture
-def postgres_only(app):
-    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        pytest.skip("prepared statements are PostgreSQL's")
-
-
-@pytest.fixture
-def app_context(app):
-    with app.app_context():
-        db.engine.dispose()  # one pooled connection from here on: the one the test looks at
-        yield
-        db.session.remove()
-        db.engine.dispose()
 
 
 def request_reading(floor: int = 0) -> int:
@@ -46,7 +34,6 @@ def prepared_on_the_connection() -> list[str]:
         db.session.remove()
 
 
-@pytest.mark.usefixtures("app_context")
 def test_a_hot_statement_stays_prepared_across_requests_that_roll_back():
     answers = {request_reading() for _ in range(8)}
 
@@ -56,7 +43,6 @@ def test_a_hot_statement_stays_prepared_across_requests_that_roll_back():
     assert request_reading() == answers.pop()
 
 
-@pytest.mark.usefixtures("app_context")
 def test_the_server_plans_it_again_only_as_often_as_postgresql_chooses():
     for _ in range(12):
         request_reading()
@@ -71,7 +57,6 @@ def test_the_server_plans_it_again_only_as_often_as_postgresql_chooses():
     assert plans >= 7  # every run from the sixth on went through the one prepared statement
 
 
-@pytest.mark.usefixtures("app_context")
 def test_a_statement_that_drops_the_servers_statements_still_clears_them():
     for _ in range(8):
         request_reading()
@@ -83,7 +68,6 @@ def test_a_statement_that_drops_the_servers_statements_still_clears_them():
     assert not any("FROM tenants WHERE id >" in sql for sql in prepared_on_the_connection())
 
 
-@pytest.mark.usefixtures("app_context")
 def test_a_rolled_back_write_is_still_undone():
     db.session.execute(text("CREATE TEMP TABLE scratch (n integer) ON COMMIT PRESERVE ROWS"))
     db.session.commit()
