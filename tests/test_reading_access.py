@@ -12,22 +12,15 @@ from tests.support.factories import make_account, make_reading
 from tests.support.readings import (
     NOVEMBER,
     OPEN,
+    check_and_transmit,
     freeze,
+    open_form,
     post_sheet,
     sign_in,
     value_field,
     versions,
 )
-from tests.support.web import base, text
-
-
-def open_form(client, slug: str) -> str:
-    return text(client.get("/readings", base_url=base(slug)))
-
-
-def check_and_transmit(client, slug: str, values: dict):
-    check = post_sheet(client, slug, open_form(client, slug), "check", **values)
-    return post_sheet(client, slug, text(check), "transmit", "readings-transmit")
+from tests.support.web import base
 
 
 def test_a_foreign_meter_in_the_form_is_ignored(app, client, app_context, tenants, monkeypatch):
@@ -36,7 +29,7 @@ def test_a_foreign_meter_in_the_form_is_ignored(app, client, app_context, tenant
     mine, theirs = make_account(tenant, meters=1), make_account(tenant, meters=1)
     sign_in(app, client, tenant, mine)
     values = {value_field(mine.meters[0]): "5", value_field(theirs.meters[0]): "9"}
-    done = check_and_transmit(client, "cheboksary", values)
+    _check, done = check_and_transmit(client, "cheboksary", values)
     forged = post_sheet(client, "cheboksary", open_form(client, "cheboksary"), "transmit", **values)
     assert done.status_code == forged.status_code == 303
     assert versions(tenant, theirs.meters[0]) == []

@@ -19,9 +19,12 @@ from tests.support.readings import (
     OPEN,
     add_contract,
     add_meter,
+    check_and_transmit,
+    check_sheet,
     current_values,
     form_data,
     freeze,
+    open_form,
     post_sheet,
     sign_in,
     value_field,
@@ -34,19 +37,6 @@ def with_history(tenant, account, *values_milli):
     """Readings of August, September, October… for the account's first meter."""
     for month, value in enumerate(values_milli, start=8):
         make_reading(tenant, account.meters[0], date(2026, month, 1), value)
-
-
-def open_form(client, slug: str, path: str = "/readings") -> str:
-    response = client.get(path, base_url=base(slug))
-    assert response.status_code == 200
-    return text(response)
-
-
-def check_and_transmit(client, slug: str, values: dict, path: str = "/readings"):
-    """Type `values`, check, then press «Подтвердить и передать» with what the check page sent."""
-    check = post_sheet(client, slug, open_form(client, slug, path), "check", **values)
-    assert check.status_code == 200
-    return check, post_sheet(client, slug, text(check), "transmit", "readings-transmit")
 
 
 def count(tenant, model) -> int:
@@ -65,15 +55,9 @@ def test_check_then_transmit_stores_the_readings_and_shows_the_protocol(
     resident = sign_in(app, client, tenant, account, email="reader@example.com")
     outbox()  # the outbox fixture starts empty
 
-    check = post_sheet(client, "cheboksary", open_form(client, "cheboksary"), "check")
+    check = check_sheet(client, "cheboksary", {})
     assert "Введите показания хотя бы одного прибора" in text(check)
-    check = post_sheet(
-        client,
-        "cheboksary",
-        open_form(client, "cheboksary"),
-        "check",
-        **{value_field(meter): "112"},
-    )
+    check = check_sheet(client, "cheboksary", {value_field(meter): "112"})
     assert check.status_code == 200 and "будет передано, расход 4 м³" in text(check)
     assert versions(tenant, meter) == [] and count(tenant, Submission) == 3  # the history
     done = post_sheet(client, "cheboksary", text(check), "transmit", "readings-transmit")
@@ -139,9 +123,7 @@ def test_a_jump_needs_the_tick_and_is_flagged_for_staff(
     with_history(tenant, account, 100_000, 105_000, 110_000)  # 5 m³ a month
     meter = account.meters[0]
     sign_in(app, client, tenant, account)
-    check = post_sheet(
-        client, "angarsk", open_form(client, "angarsk"), "check", **{value_field(meter): "150"}
-    )
+    check = check_sheet(client, "angarsk", {value_field(meter): "150"})
     page = text(check)
     assert "намного больше обычного" in page
     tick = page.split(f'id="confirm-{meter.id}.1"')[1].split(">")[0]
@@ -189,13 +171,7 @@ def test_forged_values_on_the_transmit_step_are_checked_again(
     with_history(tenant, account, 99_000, 100_000)  # 1 m³ a month
     meter = account.meters[0]
     sign_in(app, client, tenant, account)
-    check = post_sheet(
-        client,
-        "novosibirsk",
-        open_form(client, "novosibirsk"),
-        "check",
-        **{value_field(meter): "101"},
-    )
+    check = check_sheet(client, "novosibirsk", {value_field(meter): "101"})
     forged = post_sheet(
         client,
         "novosibirsk",
@@ -244,13 +220,7 @@ def test_the_same_form_posted_twice_is_one_submission_and_one_mail(
     meter = account.meters[0]
     sign_in(app, client, tenant, account)
     outbox()
-    check = post_sheet(
-        client,
-        "cheboksary",
-        open_form(client, "cheboksary"),
-        "check",
-        **{value_field(meter): "105"},
-    )
+    check = check_sheet(client, "cheboksary", {value_field(meter): "105"})
     first = post_sheet(client, "cheboksary", text(check), "transmit", "readings-transmit")
     second = post_sheet(client, "cheboksary", text(check), "transmit", "readings-transmit")
     assert first.status_code == second.status_code == 303
@@ -285,13 +255,7 @@ def test_a_first_transmit_does_not_look_its_key_up_before_storing(
     freeze(monkeypatch, OPEN["cheboksary"])
     account = make_account(tenant, meters=1)
     sign_in(app, client, tenant, account)
-    check = post_sheet(
-        client,
-        "cheboksary",
-        open_form(client, "cheboksary"),
-        "check",
-        **{value_field(account.meters[0]): "5"},
-    )
+    check = check_sheet(client, "cheboksary", {value_field(account.meters[0]): "5"})
     with count_queries() as seen:
         done = post_sheet(client, "cheboksary", text(check), "transmit", "readings-transmit")
     assert done.status_code == 303
@@ -317,13 +281,7 @@ def test_correcting_keeps_the_typed_values(app, client, app_context, tenants, mo
     account = make_account(tenant, meters=1)
     meter = account.meters[0]
     sign_in(app, client, tenant, account)
-    check = post_sheet(
-        client,
-        "cheboksary",
-        open_form(client, "cheboksary"),
-        "check",
-        **{value_field(meter): "12a"},
-    )
+    check = check_sheet(client, "cheboksary", {value_field(meter): "12a"})
     assert 'value="transmit"' not in text(check)
     back = post_sheet(client, "cheboksary", text(check), "edit", "readings-edit")
     assert back.status_code == 200 and "Проверить показания" in text(back)
@@ -338,13 +296,7 @@ def test_window_closing_before_transmit_stores_nothing(
     freeze(monkeypatch, OPEN["cheboksary"])
     account = make_account(tenant, meters=1)
     sign_in(app, client, tenant, account)
-    check = post_sheet(
-        client,
-        "cheboksary",
-        open_form(client, "cheboksary"),
-        "check",
-        **{value_field(account.meters[0]): "5"},
-    )
+    check = check_sheet(client, "cheboksary", {value_field(account.meters[0]): "5"})
     freeze(monkeypatch, CLOSED)
     late = post_sheet(client, "cheboksary", text(check), "transmit", "readings-transmit")
     assert late.status_code == 200 and "Приём показаний закрыт" in text(late)

@@ -152,6 +152,26 @@ def post_sheet(client, slug: str, page: str, action: str, form_id=None, **values
     return client.post("/readings", base_url=base(slug), data=data)
 
 
+def open_form(client, slug: str, path: str = "/readings") -> str:
+    """The reading form's page (at `path`: the form, or the history page that links to it)."""
+    response = client.get(path, base_url=base(slug))
+    assert response.status_code == 200
+    return text(response)
+
+
+def check_sheet(client, slug: str, values: dict, path: str = "/readings"):
+    """Type `values` (field name → text) into a fresh form and press «Проверить»."""
+    return post_sheet(client, slug, open_form(client, slug, path), "check", **values)
+
+
+def check_and_transmit(client, slug: str, values: dict, path: str = "/readings"):
+    """Type `values`, check, then press «Подтвердить и передать» with what the check page sent;
+    (the check page, the transmit response)."""
+    check = check_sheet(client, slug, values, path)
+    assert check.status_code == 200
+    return check, post_sheet(client, slug, text(check), "transmit", "readings-transmit")
+
+
 def value_field(meter: Meter, zone: int = 1) -> str:
     return f"value-{meter.id}.{zone}"
 
