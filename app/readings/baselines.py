@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from app.accounts.models import Meter
 from app.extensions import db
+from app.periods import months_spanned
 from app.readings.models import Reading
 from app.readings.values import meter_maximum
 
@@ -58,7 +59,7 @@ def _baseline(meter: Meter, zone: int, readings: list, period: date) -> Baseline
     values = [(None, meter.initial_value_milli)] if meter.initial_value_milli is not None else []
     values += [(r.period, r.value_milli) for r in before]
     steps = [
-        (consumption(a, b, meter.digits), _months(pa, pb))
+        (consumption(a, b, meter.digits), months_spanned(pa, pb))
         for (pa, a), (pb, b) in pairwise(values)
         if pa is not None  # the gap since the initial value is unknown
     ]
@@ -72,7 +73,3 @@ def _baseline(meter: Meter, zone: int, readings: list, period: date) -> Baseline
         current_milli=current.value_milli if current else None,
         current_flagged=bool(current and current.flagged),
     )
-
-
-def _months(earlier: date, later: date) -> int:
-    return max(1, (later.year - earlier.year) * 12 + later.month - earlier.month)

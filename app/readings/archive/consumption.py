@@ -8,6 +8,7 @@ from datetime import date
 from itertools import pairwise
 
 from app.accounts.models import Meter
+from app.periods import months_spanned
 from app.readings.baselines import consumption
 from app.readings.models import Reading
 
@@ -75,14 +76,10 @@ def monthly_consumption(
             Bar(
                 period=period,
                 total_milli=sum(part[1] for part in parts),
-                months=_months(since, period),
+                months=months_spanned(since, period),
                 since=since,
                 flagged=any(part[3] for part in parts),
                 zones=tuple((zone, used) for zone, used, _, _ in parts) if meter.zones > 1 else (),
             )
         )
     return ConsumptionSeries(meter, bars[-limit:] if limit else bars)
-
-
-def _months(earlier: date, later: date) -> int:
-    return max(1, (later.year - earlier.year) * 12 + later.month - earlier.month)
