@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+from app.periods import add_months
+
 
 @dataclass(frozen=True)
 class ReadingWindow:
@@ -39,8 +41,8 @@ class ReadingWindow:
 
 
 def _month(year: int, month: int, offset: int = 0) -> tuple[int, int]:
-    index = year * 12 + (month - 1) + offset
-    return index // 12, index % 12 + 1
+    shifted = add_months(date(year, month, 1), offset)
+    return shifted.year, shifted.month
 
 
 def _day(year: int, month: int, day: int) -> date:
