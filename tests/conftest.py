@@ -156,9 +156,9 @@ def _transaction(request, app) -> Iterator[None]:
 
 
 @pytest.fixture
-def postgres_only(app):
+def postgres_only(test_database):
     """Skips a test of something PostgreSQL alone does (on the embedded SQLite default)."""
-    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+    if not test_database.is_postgres:
         pytest.skip("PostgreSQL only (DATABASE_URL)")
 
 

@@ -65,10 +65,9 @@ def test_the_same_form_twice_is_one_submission(meter, tenants):
     assert count(tenant, ReadingVersion) == 1 and count(tenant, Submission) == 1
 
 
-def test_on_postgresql_a_submission_is_stored_in_one_statement(meter, tenants, test_database):
+@pytest.mark.usefixtures("postgres_only")  # SQLite takes three statements
+def test_on_postgresql_a_submission_is_stored_in_one_statement(meter, tenants):
     # Submission, versions and current readings in one round trip (app.readings.postgres).
-    if not test_database.is_postgres:
-        pytest.skip("SQLite takes three statements")
     tenant = tenants["cheboksary"]
     with count_queries() as seen:
         submission, created = submit(tenant, meter, 105_000, "one-statement")
@@ -103,10 +102,10 @@ def test_baselines_give_the_previous_value_and_the_usual_consumption(meter, tena
     assert baseline.current_milli is None
 
 
+@pytest.mark.usefixtures("postgres_only")  # SQLite serialises writers anyway
 def test_two_racing_requests_with_one_key_make_one_submission(app, test_database, tenants):
-    """Real concurrency: two threads, each with its own connection, on committed data."""
-    if not test_database.is_postgres:
-        pytest.skip("row locks on a unique index: SQLite serialises writers anyway")
+    """Real concurrency: two threads, each with its own connection, on committed data: row locks
+    on a unique index."""
     from sqlalchemy import create_engine
     from sqlalchemy.orm import scoped_session, sessionmaker
 

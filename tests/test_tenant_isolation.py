@@ -97,22 +97,16 @@ def issubclass_table(table) -> bool:
     )
 
 
-def _on_postgres() -> bool:
-    return db.engine.dialect.name == "postgresql"
-
-
+@pytest.mark.usefixtures("postgres_only")  # row-level security is PostgreSQL's
 def test_app_connects_as_a_role_that_row_level_security_applies_to(app_context):
-    if not _on_postgres():
-        pytest.skip("row-level security is PostgreSQL's")
     bypass = db.session.execute(
         text("SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user")
     ).scalar()
     assert bypass is False
 
 
+@pytest.mark.usefixtures("postgres_only")  # row-level security is PostgreSQL's
 def test_row_level_security_is_forced_on_every_tenant_table(app_context):
-    if not _on_postgres():
-        pytest.skip("row-level security is PostgreSQL's")
     tables = [
         m.local_table.name for m in db.Model.registry.mappers if issubclass(m.class_, TenantScoped)
     ]
@@ -127,9 +121,8 @@ def test_row_level_security_is_forced_on_every_tenant_table(app_context):
     assert all(enabled and forced for _, enabled, forced in rows)
 
 
+@pytest.mark.usefixtures("postgres_only")  # row-level security is PostgreSQL's
 def test_raw_sql_is_confined_by_row_level_security(two_accounts, tenants):
-    if not _on_postgres():
-        pytest.skip("row-level security is PostgreSQL's")
     count = text("SELECT count(*) FROM accounts")
     with tenant_scope(tenants["moscow"]):
         assert db.session.execute(count).scalar() == 1
@@ -138,9 +131,8 @@ def test_raw_sql_is_confined_by_row_level_security(two_accounts, tenants):
     assert db.session.execute(count).scalar() == 0  # no tenant in scope
 
 
+@pytest.mark.usefixtures("postgres_only")  # row-level security is PostgreSQL's
 def test_raw_insert_into_another_tenant_is_rejected_by_the_database(two_accounts, tenants):
-    if not _on_postgres():
-        pytest.skip("row-level security is PostgreSQL's")
     _, angarsk = two_accounts
     with tenant_scope(tenants["moscow"]):
         savepoint = db.session.begin_nested()
