@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 _AMOUNT = re.compile(r"^-?[0-9]+(?:[.,][0-9]{1,2})?$")
 
@@ -15,6 +15,16 @@ def parse_kopecks(raw: str | None) -> int:
     if not _AMOUNT.fullmatch(text):
         raise ValueError(raw)
     return int(Decimal(text.replace(",", ".")) * 100)
+
+
+def round_kopecks(exact: Decimal) -> int:
+    """An exact amount in kopecks rounded half up to a whole kopeck."""
+    return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def charge_kopecks(volume_milli: int, tariff_kopecks: int) -> int:
+    """Volume (thousandths of a unit) × tariff (kopecks per unit), rounded half up to the kopeck."""
+    return round_kopecks(Decimal(volume_milli) * tariff_kopecks / 1000)
 
 
 def format_money(kopecks: int | None, *, currency: bool = True) -> str:

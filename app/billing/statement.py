@@ -17,12 +17,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import func, select
 
 from app.accounts.models import Account
 from app.billing.models import Charge, Payment
+from app.billing.money import charge_kopecks
 from app.billing.tariffs import stored_tariffs
 from app.extensions import db
 from app.periods import add_months
@@ -43,8 +43,7 @@ class ChargeLine:
         """Volume × tariff rounded half up to the kopeck; None when either is not known."""
         if self.volume_milli is None or self.tariff_kopecks is None:
             return None
-        exact = Decimal(self.volume_milli) * self.tariff_kopecks / 1000
-        return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        return charge_kopecks(self.volume_milli, self.tariff_kopecks)
 
     @property
     def recalculation_kopecks(self) -> int:

@@ -16,13 +16,14 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, Decimal
 from statistics import median_low
 
 from sqlalchemy import insert, select
 
 from app.accounts.models import Account, Meter
 from app.billing.models import Charge, Payment
+from app.billing.money import charge_kopecks, round_kopecks
 from app.billing.tariffs import refresh_tariffs
 from app.billing.web.payers import payer_groups, sees_statement
 from app.db import new_id
@@ -82,11 +83,11 @@ class Tariffs:
             if year == BASE_YEAR:
                 factor = random.Random(f"vodokabinet-demo:{self.slug}:tariffs:{service}")
                 roubles = BASE_TARIFFS[service] * factor.randint(*TENANT_FACTOR) / 1000
-                value = _kopecks(roubles * 100)
+                value = round_kopecks(roubles * 100)
             elif year > BASE_YEAR:
-                value = _kopecks(self._of_year(service, year - 1) * self._index(year))
+                value = round_kopecks(self._of_year(service, year - 1) * self._index(year))
             else:
-                value = _kopecks(self._of_year(service, year + 1) / self._index(year + 1))
+                value = round_kopecks(self._of_year(service, year + 1) / self._index(year + 1))
             self._cache[key] = value
         return self._cache[key]
 
@@ -209,7 +210,7 @@ class MoneyGenerator:
             tariff = self.tariffs.kopecks(service, period)
             if volume is None or tariff is None:
                 continue
-            amount = amount_kopecks(volume, tariff)
+            amount = charge_kopecks(volume, tariff)
             total += amount
             self.rows.charges.append(
                 {
@@ -284,16 +285,6 @@ class MoneyGenerator:
         """When a file of `day` came in (never later than now)."""
         moment = datetime.combine(day, IMPORTED_AT, tzinfo=self._zone)
         return min(moment, self._now)
-
-
-def amount_kopecks(volume_milli: int, tariff_kopecks: int) -> int:
-    """Volume × tariff rounded half up to the kopeck."""
-    exact = Decimal(volume_milli) * tariff_kopecks / 1000
-    return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-def _kopecks(value: Decimal) -> int:
-    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def _round_up(kopecks: Decimal, step: int) -> int:
